@@ -1,0 +1,3 @@
+#pragma once
+#include "onnx.pb-c.h"
+#include "onnx_guard.h"

@@ -1,0 +1,1 @@
+// The interpreter: execution plans and sessions.

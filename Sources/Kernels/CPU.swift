@@ -1,0 +1,40 @@
+import CKernels
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The instruction-set tier kernels dispatch on, chosen once from CPUID/XGETBV and capped by the
+/// `ONNXRUN_CPU` environment variable (`scalar`, `avx2`, `avx512bw`, `avxvnni`, `avx512vnni`) so
+/// lower tiers can be tested on a machine that has higher ones.
+public enum CPUTier: Int, Sendable, Comparable, CaseIterable, CustomStringConvertible {
+    case scalar = 0, avx2, avx512bw, avxVNNI, avx512VNNI
+
+    public static func < (a: CPUTier, b: CPUTier) -> Bool { a.rawValue < b.rawValue }
+
+    public var description: String {
+        switch self {
+        case .scalar: "scalar"
+        case .avx2: "avx2"
+        case .avx512bw: "avx512bw"
+        case .avxVNNI: "avxvnni"
+        case .avx512VNNI: "avx512vnni"
+        }
+    }
+
+    public init?(name: String) {
+        guard let t = CPUTier.allCases.first(where: { $0.description == name.lowercased() }) else { return nil }
+        self = t
+    }
+
+    /// What the hardware and OS support.
+    public static let detected: CPUTier = CPUTier(rawValue: Int(ck_detect_tier().rawValue)) ?? .scalar
+
+    /// The tier in use: `detected`, capped by `ONNXRUN_CPU` when it names a tier.
+    public static let active: CPUTier = {
+        guard let raw = getenv("ONNXRUN_CPU"), let cap = CPUTier(name: String(cString: raw)) else { return detected }
+        return min(cap, detected)
+    }()
+}

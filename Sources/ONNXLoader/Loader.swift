@@ -1,0 +1,1 @@
+// The loader: ModelProto → Graph. The only module that sees protobuf-c types.

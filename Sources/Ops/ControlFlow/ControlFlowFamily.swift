@@ -1,0 +1,5 @@
+/// Registrations of the ControlFlow family: one line per op.
+enum ControlFlowFamily {
+    static let schemas: [OpSchema] = [
+    ]
+}

@@ -1,0 +1,5 @@
+/// Registrations of the Conversion family: one line per op.
+enum ConversionFamily {
+    static let schemas: [OpSchema] = [
+    ]
+}

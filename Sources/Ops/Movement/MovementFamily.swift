@@ -1,0 +1,5 @@
+/// Registrations of the Movement family: one line per op.
+enum MovementFamily {
+    static let schemas: [OpSchema] = [
+    ]
+}

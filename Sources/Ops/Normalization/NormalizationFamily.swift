@@ -1,0 +1,5 @@
+/// Registrations of the Normalization family: one line per op.
+enum NormalizationFamily {
+    static let schemas: [OpSchema] = [
+    ]
+}

@@ -1,0 +1,5 @@
+/// Registrations of the Quantization family: one line per op.
+enum QuantizationFamily {
+    static let schemas: [OpSchema] = [
+    ]
+}

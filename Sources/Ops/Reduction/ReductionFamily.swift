@@ -1,0 +1,5 @@
+/// Registrations of the Reduction family: one line per op.
+enum ReductionFamily {
+    static let schemas: [OpSchema] = [
+    ]
+}

@@ -108,4 +108,22 @@ private let a234: [Float] = [-1, 1, -3, 3, 4, -4, -0.0, -2, -4, 4, -1, -4, 2, -3
         let ints = try Tensor(.int32, shape: [2], values: [Int32(1), 2])
         #expect(throws: OpError.self) { try RNFixture.run("TopK", opset: 10, [ints, try RNFixture.i64([1])], outputs: 2) }
     }
+
+    @Test func inferredTypes() throws {
+        let x = TensorType(.float, [.symbol("batch"), .value(5), .value(7)])
+        let argNode = Node(opType: "ArgMax", inputs: ["x"], outputs: ["y"], attributes: ["axis": .int(-1), "keepdims": .int(0)])
+        let argAttrs = NodeAttributes(argNode, opset: 13)
+        #expect(try ArgMax(argAttrs).inferTypes([x], argAttrs) == [TensorType(.int64, [.symbol("batch"), .value(5)])])
+        let topNode = Node(opType: "TopK", inputs: ["x"], outputs: ["v", "i"], attributes: ["k": .int(2), "axis": .int(1)])
+        let topAttrs = NodeAttributes(topNode, opset: 1)
+        let dims: [Dim] = [.symbol("batch"), .value(2), .value(7)]
+        #expect(try TopK(topAttrs).inferTypes([x], topAttrs) == [TensorType(.float, dims), TensorType(.int64, dims)])
+        let lnNode = Node(opType: "LayerNormalization", inputs: ["x", "s"], outputs: ["y", "m", "r"], attributes: ["axis": .int(1)])
+        let lnAttrs = NodeAttributes(lnNode, opset: 17)
+        let ln = try LayerNormalization(lnAttrs).inferTypes([TensorType(.float16, [.symbol("b"), .value(3), .value(4)]), nil], lnAttrs)
+        let stat = TensorType(.float, [.symbol("b"), .value(1), .value(1)])
+        #expect(ln == [TensorType(.float16, [.symbol("b"), .value(3), .value(4)]), stat, stat])
+        let smNode = Node(opType: "Softmax", inputs: ["x"], outputs: ["y"], attributes: ["axis": .int(3)])
+        #expect(throws: OpError.self) { try Softmax(NodeAttributes(smNode, opset: 13)).inferTypes([TensorType(.float, shape: [2, 3])], NodeAttributes(smNode, opset: 13)) }
+    }
 }

@@ -48,21 +48,22 @@ struct ReductionEngine<S: ReductionScalar> {
             acc[0] = S.load(x[0])
             return
         }
-        // Tile: the last dim (n) and, when it exists, the one before (rows).
+        // Tile: the last dim (n) and the one before (rows; 1 when there is none). Kinds alternate,
+        // so a reduced last dim has kept rows (one output each) and a kept one reduced rows.
         let n = dims[m - 1]
         let lastReduced = layout.reduced[m - 1]
         let rows = m >= 2 ? dims[m - 2] : 1
         let outerRank = max(m - 2, 0)
-        // Output strides of the outer dims (0 along reduced ones) and per-tile output advance.
+        // Output strides of the outer dims: 0 along reduced ones; a tile writes `rows` outputs
+        // when the last dim is reduced, n when it is kept.
         var outStrides = Array(repeating: 0, count: outerRank)
-        // Outputs one tile writes: one per row when the last dim is reduced, n when it is kept.
-        let step = lastReduced ? rows : n
-        var s = step
-        for i in stride(from: outerRank - 1, through: 0, by: -1) {
-            if !layout.reduced[i] { outStrides[i] = s; s *= dims[i] } else { outStrides[i] = 0 }
+        var s = lastReduced ? rows : n
+        for i in stride(from: outerRank - 1, through: 0, by: -1) where !layout.reduced[i] {
+            outStrides[i] = s
+            s *= dims[i]
         }
         let hasOuterReduced = layout.reduced[0..<outerRank].contains(true)
-        let tileCount = m >= 2 ? rows * n : n
+        let tileCount = rows * n
         var index = Array(repeating: 0, count: outerRank)
         var o = 0
         var src = x
@@ -70,17 +71,16 @@ struct ReductionEngine<S: ReductionScalar> {
         defer { scratch?.deallocate() }
         while true {
             if lastReduced {
-                let tileRows = m >= 2 ? rows : 1
                 if hasOuterReduced {
-                    let t = scratch ?? UnsafeMutablePointer<S.Acc>.allocate(capacity: tileRows)
+                    let t = scratch ?? UnsafeMutablePointer<S.Acc>.allocate(capacity: rows)
                     scratch = t
-                    S.reduceRows(kind, src, rows: tileRows, n: n, into: t)
-                    combine(acc + o, t, tileRows)
+                    S.reduceRows(kind, src, rows: rows, n: n, into: t)
+                    combine(acc + o, t, rows)
                 } else {
-                    S.reduceRows(kind, src, rows: tileRows, n: n, into: acc + o)
+                    S.reduceRows(kind, src, rows: rows, n: n, into: acc + o)
                 }
             } else {
-                S.accumulateCols(kind, src, rows: m >= 2 ? rows : 1, n: n, into: acc + o)
+                S.accumulateCols(kind, src, rows: rows, n: n, into: acc + o)
             }
             src += tileCount
             // Advance the outer odometer.

@@ -60,18 +60,18 @@ struct SoftmaxCore: Hashable, Sendable {
             SoftmaxCore.run(x.elements(Double.self), y.elements(Double.self), outer, n, inner, logarithm)
             return
         }
-        let src = FloatStaging(x)
+        let src = NormFloatStaging(x)
         defer { src.release() }
         let dst = y.dataType == .float ? y.elements(Float.self) : src.pointer
         let scratch = inner > 1 ? UnsafeMutablePointer<Float>.allocate(capacity: 2 * inner) : nil
         defer { scratch?.deallocate() }
-        let tier = CPUTier.active.ckTier
+        let tier = ReduceKernelTier.current
         if logarithm {
             ck_log_softmax_f32(tier, src.pointer, dst, outer, n, inner, scratch)
         } else {
             ck_softmax_f32(tier, src.pointer, dst, outer, n, inner, scratch)
         }
-        if y.dataType != .float { FloatStaging.store(dst, count: x.count, into: y) }
+        if y.dataType != .float { NormFloatStaging.store(dst, count: x.count, into: y) }
     }
 
     /// Double precision softmax along the middle axis of [outer × n × inner].

@@ -68,14 +68,14 @@ public struct ArgMax: Operator, Hashable {
                 let block = src + o * n * inner
                 let out = dst + o * inner
                 for j in 0..<inner {
-                    best[j] = S.load(block[j])
+                    best[j] = S.widen(block[j])
                     out[j] = 0
                 }
                 for r in 1..<max(n, 1) {
                     let row = block + r * inner
                     for j in 0..<inner {
-                        let v = S.load(row[j])
-                        let take = selectLast ? !S.Acc.isGreater(best[j], v) : S.Acc.isGreater(v, best[j])
+                        let v = S.widen(row[j])
+                        let take = selectLast ? !S.Acc.ranksAbove(best[j], v) : S.Acc.ranksAbove(v, best[j])
                         if take {
                             best[j] = v
                             out[j] = Int64(r)

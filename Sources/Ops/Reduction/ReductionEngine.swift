@@ -7,9 +7,9 @@ enum ReductionKind: Hashable, Sendable {
     case sum, mean, max
 }
 
-extension CPUTier {
-    /// The tier as the C kernels' enum.
-    var ckTier: CKTier { CKTier(rawValue: UInt32(rawValue)) }
+/// The tier the reduce, softmax and layer-norm C kernels run at: `CPUTier.active` as the C enum.
+enum ReduceKernelTier {
+    static var current: CKTier { CKTier(rawValue: UInt32(CPUTier.active.rawValue)) }
 }
 
 /// Runs a reduction of `x` (contiguous, element type `S`) into `y` laid out as `layout` says.
@@ -17,7 +17,7 @@ extension CPUTier {
 /// Walks the input once in storage order. The innermost two merged dims form a tile: a trailing
 /// reduced dim folds contiguous rows, a trailing kept dim accumulates rows into contiguous outputs.
 /// Accumulates in `S.Acc` (Float for 16-bit floats, 64-bit for integers, wrapping); the empty set
-/// gives 0 (sum), NaN or 0 (mean of floats or integers), `S.lowest` (max). Float32 tiles run in C.
+/// gives 0 (sum), NaN or 0 (mean of floats or integers), `S.maxIdentity` (max). Float32 tiles run in C.
 struct ReductionEngine<S: ReductionScalar> {
     let kind: ReductionKind
     let layout: ReductionLayout
@@ -30,13 +30,13 @@ struct ReductionEngine<S: ReductionScalar> {
         let acc = inPlace ? UnsafeMutableRawPointer(y).assumingMemoryBound(to: S.Acc.self)
                           : UnsafeMutablePointer<S.Acc>.allocate(capacity: outCount)
         defer { if !inPlace { acc.deallocate() } }
-        acc.initialize(repeating: kind == .max ? S.lowest : S.Acc.zero, count: outCount)
+        acc.initialize(repeating: kind == .max ? S.maxIdentity : .zero, count: outCount)
         if layout.reduceCount > 0 { fold(x, acc) }
         if kind == .mean {
-            for i in 0..<outCount { acc[i] = S.Acc.mean(acc[i], count: layout.reduceCount) }
+            for i in 0..<outCount { acc[i] = S.Acc.meanOf(acc[i], count: layout.reduceCount) }
         }
         if !inPlace {
-            for i in 0..<outCount { y[i] = S.store(acc[i]) }
+            for i in 0..<outCount { y[i] = S.narrow(acc[i]) }
         }
     }
 
@@ -45,7 +45,7 @@ struct ReductionEngine<S: ReductionScalar> {
         let m = dims.count
         guard m > 0 else {
             // Every dim has extent 1: one element in, one out.
-            acc[0] = S.load(x[0])
+            acc[0] = S.widen(x[0])
             return
         }
         // Tile: the last dim (n) and the one before (rows; 1 when there is none). Kinds alternate,
@@ -99,9 +99,9 @@ struct ReductionEngine<S: ReductionScalar> {
 
     private func combine(_ acc: UnsafeMutablePointer<S.Acc>, _ t: UnsafePointer<S.Acc>, _ count: Int) {
         if kind == .max {
-            for i in 0..<count { acc[i] = S.Acc.maximum(acc[i], t[i]) }
+            for i in 0..<count { acc[i] = S.Acc.nanMax(acc[i], t[i]) }
         } else {
-            for i in 0..<count { acc[i] = S.Acc.add(acc[i], t[i]) }
+            for i in 0..<count { acc[i] = S.Acc.wrappingSum(acc[i], t[i]) }
         }
     }
 }
@@ -113,11 +113,11 @@ extension ReductionScalar {
                            into out: UnsafeMutablePointer<Acc>) {
         var row = x
         for r in 0..<rows {
-            var a = load(row[0])
+            var a = widen(row[0])
             if kind == .max {
-                for i in 1..<n { a = Acc.maximum(a, load(row[i])) }
+                for i in 1..<n { a = Acc.nanMax(a, widen(row[i])) }
             } else {
-                for i in 1..<n { a = Acc.add(a, load(row[i])) }
+                for i in 1..<n { a = Acc.wrappingSum(a, widen(row[i])) }
             }
             out[r] = a
             row += n
@@ -130,9 +130,9 @@ extension ReductionScalar {
         var row = x
         for _ in 0..<rows {
             if kind == .max {
-                for j in 0..<n { acc[j] = Acc.maximum(acc[j], load(row[j])) }
+                for j in 0..<n { acc[j] = Acc.nanMax(acc[j], widen(row[j])) }
             } else {
-                for j in 0..<n { acc[j] = Acc.add(acc[j], load(row[j])) }
+                for j in 0..<n { acc[j] = Acc.wrappingSum(acc[j], widen(row[j])) }
             }
             row += n
         }
@@ -143,18 +143,18 @@ extension Float {
     static func reduceRows(_ kind: ReductionKind, _ x: UnsafePointer<Float>, rows: Int, n: Int,
                            into out: UnsafeMutablePointer<Float>) {
         if kind == .max {
-            ck_reduce_max_rows_f32(CPUTier.active.ckTier, x, rows, n, out)
+            ck_reduce_max_rows_f32(ReduceKernelTier.current, x, rows, n, out)
         } else {
-            ck_reduce_sum_rows_f32(CPUTier.active.ckTier, x, rows, n, out)
+            ck_reduce_sum_rows_f32(ReduceKernelTier.current, x, rows, n, out)
         }
     }
 
     static func accumulateCols(_ kind: ReductionKind, _ x: UnsafePointer<Float>, rows: Int, n: Int,
                                into acc: UnsafeMutablePointer<Float>) {
         if kind == .max {
-            ck_accumulate_max_cols_f32(CPUTier.active.ckTier, x, rows, n, acc)
+            ck_accumulate_max_cols_f32(ReduceKernelTier.current, x, rows, n, acc)
         } else {
-            ck_accumulate_sum_cols_f32(CPUTier.active.ckTier, x, rows, n, acc)
+            ck_accumulate_sum_cols_f32(ReduceKernelTier.current, x, rows, n, acc)
         }
     }
 }

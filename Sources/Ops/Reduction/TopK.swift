@@ -90,13 +90,13 @@ public struct TopK: Operator, Hashable {
                 for j in 0..<inner {
                     let base = o * n * inner + j
                     for r in 0..<n {
-                        select.vals[r] = S.load(src[base + r * inner])
+                        select.vals[r] = S.widen(src[base + r * inner])
                         select.idx[r] = r
                     }
                     select.select(n: n, k: k)
                     let outBase = o * k * inner + j
                     for r in 0..<k {
-                        vOut[outBase + r * inner] = S.store(select.vals[r])
+                        vOut[outBase + r * inner] = S.narrow(select.vals[r])
                         iOut[outBase + r * inner] = Int64(select.idx[r])
                     }
                 }
@@ -128,8 +128,8 @@ struct TopKSelector<V: ReductionAccumulator> {
     private func better(_ a: Int, _ b: Int) -> Bool {
         let va = vals[a], vb = vals[b]
         let (hi, lo) = largest ? (va, vb) : (vb, va)
-        if V.isGreater(hi, lo) { return true }
-        if V.isGreater(lo, hi) { return false }
+        if V.ranksAbove(hi, lo) { return true }
+        if V.ranksAbove(lo, hi) { return false }
         return idx[a] < idx[b]
     }
 

@@ -1,6 +1,12 @@
 #include "onnx_guard.h"
 #include "onnx.pb-c.h"
 
+/* Status for input that ends inside a field (a cut-off file). Not in onnx_guard.h yet: callers
+ * compare against -3. */
+#ifndef ONNX_GUARD_TRUNCATED
+#define ONNX_GUARD_TRUNCATED (-3)
+#endif
+
 /* Reads one base-128 varint; returns 0 on truncation or when it runs past 10 bytes. */
 static int read_varint(const uint8_t **p, const uint8_t *end, uint64_t *out) {
     uint64_t v = 0;
@@ -12,36 +18,51 @@ static int read_varint(const uint8_t **p, const uint8_t *end, uint64_t *out) {
     return 0;
 }
 
-static int scan(const ProtobufCMessageDescriptor *d, const uint8_t *base, const uint8_t *p,
-                const uint8_t *end, int depth, int limit, size_t *where) {
+/* A field that runs past `end`: truncation when `end` is the end of the whole buffer, else a
+ * length inconsistent with its enclosing message. */
+#define OVERRUN(at) do { *where = (size_t)((at) - base); \
+    return end == bufend ? ONNX_GUARD_TRUNCATED : ONNX_GUARD_MALFORMED; } while (0)
+
+static int scan(const ProtobufCMessageDescriptor *d, const uint8_t *base, const uint8_t *bufend,
+                const uint8_t *p, const uint8_t *end, int depth, int limit, size_t *where) {
     if (depth > limit) { *where = (size_t)(p - base); return ONNX_GUARD_TOO_DEEP; }
     int deepest = depth;
     while (p < end) {
         const uint8_t *field = p;
         uint64_t key, v;
-        if (!read_varint(&p, end, &key)) { *where = (size_t)(field - base); return ONNX_GUARD_MALFORMED; }
+        if (!read_varint(&p, end, &key)) {
+            if (p == end && end[-1] & 0x80) OVERRUN(field);
+            *where = (size_t)(field - base);
+            return ONNX_GUARD_MALFORMED;
+        }
         unsigned number = (unsigned)(key >> 3);
         switch (key & 7) {
         case 0:
-            if (!read_varint(&p, end, &v)) { *where = (size_t)(field - base); return ONNX_GUARD_MALFORMED; }
-            break;
-        case 1:
-            if (end - p < 8) { *where = (size_t)(field - base); return ONNX_GUARD_MALFORMED; }
-            p += 8;
-            break;
-        case 5:
-            if (end - p < 4) { *where = (size_t)(field - base); return ONNX_GUARD_MALFORMED; }
-            p += 4;
-            break;
-        case 2: {
-            if (!read_varint(&p, end, &v) || v > (uint64_t)(end - p)) {
+            if (!read_varint(&p, end, &v)) {
+                if (p == end && end[-1] & 0x80) OVERRUN(field);
                 *where = (size_t)(field - base);
                 return ONNX_GUARD_MALFORMED;
             }
+            break;
+        case 1:
+            if (end - p < 8) OVERRUN(field);
+            p += 8;
+            break;
+        case 5:
+            if (end - p < 4) OVERRUN(field);
+            p += 4;
+            break;
+        case 2: {
+            if (!read_varint(&p, end, &v)) {
+                if (p == end && end[-1] & 0x80) OVERRUN(field);
+                *where = (size_t)(field - base);
+                return ONNX_GUARD_MALFORMED;
+            }
+            if (v > (uint64_t)(end - p)) OVERRUN(field);
             const ProtobufCFieldDescriptor *f =
                 d ? protobuf_c_message_descriptor_get_field(d, number) : NULL;
             if (f && f->type == PROTOBUF_C_TYPE_MESSAGE) {
-                int r = scan((const ProtobufCMessageDescriptor *)f->descriptor, base, p, p + v,
+                int r = scan((const ProtobufCMessageDescriptor *)f->descriptor, base, bufend, p, p + v,
                              depth + 1, limit, where);
                 if (r < 0) return r;
                 if (r > deepest) deepest = r;
@@ -60,7 +81,7 @@ static int scan(const ProtobufCMessageDescriptor *d, const uint8_t *base, const 
 OnnxGuardResult onnx_guard_message_depth(const ProtobufCMessageDescriptor *desc,
                                          const uint8_t *data, size_t len, int limit) {
     OnnxGuardResult r = {0, 0};
-    r.status = scan(desc, data, data, data + len, 0, limit, &r.offset);
+    r.status = scan(desc, data, data + len, data, data + len, 0, limit, &r.offset);
     if (r.status >= 0) r.offset = 0;
     return r;
 }

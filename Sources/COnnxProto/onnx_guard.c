@@ -7,15 +7,18 @@
 #define ONNX_GUARD_TRUNCATED (-3)
 #endif
 
-/* Reads one base-128 varint; returns 0 on truncation or when it runs past 10 bytes. */
+/* Reads one base-128 varint: VARINT_OK, VARINT_CUT when the input ends inside it, or
+ * VARINT_LONG when it runs past 10 bytes. */
+enum { VARINT_OK, VARINT_CUT, VARINT_LONG };
 static int read_varint(const uint8_t **p, const uint8_t *end, uint64_t *out) {
     uint64_t v = 0;
-    for (int shift = 0; *p < end && shift < 64; shift += 7) {
+    for (int shift = 0; shift < 64; shift += 7) {
+        if (*p >= end) return VARINT_CUT;
         uint8_t b = *(*p)++;
         v |= (uint64_t)(b & 0x7f) << shift;
-        if (!(b & 0x80)) { *out = v; return 1; }
+        if (!(b & 0x80)) { *out = v; return VARINT_OK; }
     }
-    return 0;
+    return VARINT_LONG;
 }
 
 /* A field that runs past `end`: truncation when `end` is the end of the whole buffer, else a
@@ -30,19 +33,15 @@ static int scan(const ProtobufCMessageDescriptor *d, const uint8_t *base, const 
     while (p < end) {
         const uint8_t *field = p;
         uint64_t key, v;
-        if (!read_varint(&p, end, &key)) {
-            if (p == end && end[-1] & 0x80) OVERRUN(field);
-            *where = (size_t)(field - base);
-            return ONNX_GUARD_MALFORMED;
-        }
+        int rv = read_varint(&p, end, &key);
+        if (rv == VARINT_CUT) OVERRUN(field);
+        if (rv != VARINT_OK) { *where = (size_t)(field - base); return ONNX_GUARD_MALFORMED; }
         unsigned number = (unsigned)(key >> 3);
         switch (key & 7) {
         case 0:
-            if (!read_varint(&p, end, &v)) {
-                if (p == end && end[-1] & 0x80) OVERRUN(field);
-                *where = (size_t)(field - base);
-                return ONNX_GUARD_MALFORMED;
-            }
+            rv = read_varint(&p, end, &v);
+            if (rv == VARINT_CUT) OVERRUN(field);
+            if (rv != VARINT_OK) { *where = (size_t)(field - base); return ONNX_GUARD_MALFORMED; }
             break;
         case 1:
             if (end - p < 8) OVERRUN(field);
@@ -53,11 +52,9 @@ static int scan(const ProtobufCMessageDescriptor *d, const uint8_t *base, const 
             p += 4;
             break;
         case 2: {
-            if (!read_varint(&p, end, &v)) {
-                if (p == end && end[-1] & 0x80) OVERRUN(field);
-                *where = (size_t)(field - base);
-                return ONNX_GUARD_MALFORMED;
-            }
+            rv = read_varint(&p, end, &v);
+            if (rv == VARINT_CUT) OVERRUN(field);
+            if (rv != VARINT_OK) { *where = (size_t)(field - base); return ONNX_GUARD_MALFORMED; }
             if (v > (uint64_t)(end - p)) OVERRUN(field);
             const ProtobufCFieldDescriptor *f =
                 d ? protobuf_c_message_descriptor_get_field(d, number) : NULL;

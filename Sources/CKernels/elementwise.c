@@ -97,9 +97,11 @@ void ck_f32_erf(const float *x, float *y, size_t n) {
 }
 
 void ck_f32_gelu(const float *x, float *y, size_t n) {
+    /* In double: erfc's relative conditioning near x = -6 is about x^2, which would amplify the
+     * float rounding of x / sqrt 2 past 1e-6. */
     for (size_t i = 0; i < n; i++) {
-        float v = x[i];
-        y[i] = 0.5f * v * erfcf(-v * 0.70710678118654752f);
+        double v = (double)x[i];
+        y[i] = (float)(0.5 * v * erfc(-v * 0.70710678118654752440));
     }
 }
 

@@ -75,18 +75,24 @@ struct RangeOp: Operator, Hashable {
         let n = try count(s, l, d, type)
         let out = try io.allocate(type, [n])
         let p = out.elements(T.self)
-        for i in 0..<n { store(p + i, s + Double(i) * d) }
+        let step = RangeOp.numpyStep(s, d)
+        for i in 0..<n { store(p + i, i == 1 ? s + d : s + Double(i) * step) }
         io.setOutput(0, out)
     }
+
+    /// numpy's arange step: element i >= 2 is start + i * ((start + delta) - start), which the
+    /// ONNX reference (np.arange) produces and its node tests expect.
+    static func numpyStep<F: BinaryFloatingPoint>(_ s: F, _ d: F) -> F { (s + d) - s }
 
     private func halves<F: BinaryFloatingPoint>(_ s: F, _ l: F, _ d: F, _ type: DataType, _ io: inout OpIO) throws(OpError) {
         let n = try count(s, l, d, type)
         let out = try io.allocate(type, [n])
         let p = out.elements(UInt16.self)
+        let step = RangeOp.numpyStep(s, d)
         if type == .float16 {
-            for i in 0..<n { p[i] = FloatFormats.floatToFloat16(Float(s + F(i) * d)) }
+            for i in 0..<n { p[i] = FloatFormats.floatToFloat16(Float(i == 1 ? s + d : s + F(i) * step)) }
         } else {
-            for i in 0..<n { p[i] = FloatFormats.floatToBfloat16(Float(s + F(i) * d)) }
+            for i in 0..<n { p[i] = FloatFormats.floatToBfloat16(Float(i == 1 ? s + d : s + F(i) * step)) }
         }
         io.setOutput(0, out)
     }

@@ -101,7 +101,7 @@ struct ReductionEngine<S: ReductionScalar> {
         if kind == .max {
             for i in 0..<count { acc[i] = S.Acc.nanMax(acc[i], t[i]) }
         } else {
-            for i in 0..<count { acc[i] = S.Acc.wrappingSum(acc[i], t[i]) }
+            for i in 0..<count { acc[i] = S.Acc.add(acc[i], t[i]) }
         }
     }
 }
@@ -117,7 +117,7 @@ extension ReductionScalar {
             if kind == .max {
                 for i in 1..<n { a = Acc.nanMax(a, widen(row[i])) }
             } else {
-                for i in 1..<n { a = Acc.wrappingSum(a, widen(row[i])) }
+                for i in 1..<n { a = Acc.add(a, widen(row[i])) }
             }
             out[r] = a
             row += n
@@ -132,7 +132,7 @@ extension ReductionScalar {
             if kind == .max {
                 for j in 0..<n { acc[j] = Acc.nanMax(acc[j], widen(row[j])) }
             } else {
-                for j in 0..<n { acc[j] = Acc.wrappingSum(acc[j], widen(row[j])) }
+                for j in 0..<n { acc[j] = Acc.add(acc[j], widen(row[j])) }
             }
             row += n
         }

@@ -2,9 +2,8 @@ import ONNXGraph
 
 /// The arithmetic type a reduction accumulates in: `Float` (float, float16, bfloat16), `Double`,
 /// `Int64` (signed integers) or `UInt64` (unsigned integers, bool).
-protocol ReductionAccumulator: Comparable & AdditiveArithmetic & Sendable {
-    /// a + b; integer sums wrap (two's complement), as ONNX Runtime's do.
-    static func wrappingSum(_ a: Self, _ b: Self) -> Self
+/// Sums use `ElementArithmetic.add`: integer sums wrap (two's complement), as ONNX Runtime's do.
+protocol ReductionAccumulator: ElementArithmetic & Comparable & Sendable {
     /// The mean of a sum of `count` elements: float division (NaN for count 0), integer division
     /// truncating toward zero (0 for count 0).
     static func meanOf(_ sum: Self, count: Int) -> Self
@@ -25,25 +24,21 @@ extension ReductionAccumulator {
 }
 
 extension Float: ReductionAccumulator {
-    @inline(__always) static func wrappingSum(_ a: Float, _ b: Float) -> Float { a + b }
     @inline(__always) static func meanOf(_ sum: Float, count: Int) -> Float { sum / Float(count) }
     @inline(__always) var isNaNValue: Bool { isNaN }
 }
 
 extension Double: ReductionAccumulator {
-    @inline(__always) static func wrappingSum(_ a: Double, _ b: Double) -> Double { a + b }
     @inline(__always) static func meanOf(_ sum: Double, count: Int) -> Double { sum / Double(count) }
     @inline(__always) var isNaNValue: Bool { isNaN }
 }
 
 extension Int64: ReductionAccumulator {
-    @inline(__always) static func wrappingSum(_ a: Int64, _ b: Int64) -> Int64 { a &+ b }
     @inline(__always) static func meanOf(_ sum: Int64, count: Int) -> Int64 { count == 0 ? 0 : sum / Int64(count) }
     @inline(__always) var isNaNValue: Bool { false }
 }
 
 extension UInt64: ReductionAccumulator {
-    @inline(__always) static func wrappingSum(_ a: UInt64, _ b: UInt64) -> UInt64 { a &+ b }
     @inline(__always) static func meanOf(_ sum: UInt64, count: Int) -> UInt64 { count == 0 ? 0 : sum / UInt64(count) }
     @inline(__always) var isNaNValue: Bool { false }
 }

@@ -126,4 +126,25 @@ private let a234: [Float] = [-1, 1, -3, 3, 4, -4, -0.0, -2, -4, 4, -1, -4, 2, -3
         let smNode = Node(opType: "Softmax", inputs: ["x"], outputs: ["y"], attributes: ["axis": .int(3)])
         #expect(throws: OpError.self) { try Softmax(NodeAttributes(smNode, opset: 13)).inferTypes([TensorType(.float, shape: [2, 3])], NodeAttributes(smNode, opset: 13)) }
     }
+
+    /// Shapes with a 0 dim may hold dims whose product overflows Int: every op must answer (an
+    /// empty result or an OpError) without trapping.
+    @Test func zeroSizedHugeShapesDoNotTrap() throws {
+        let big = 1 << 40
+        let x = try Tensor(allocating: .float, shape: [big, 0, big])
+        let axes = try RNFixture.i64([1])
+        for op in ["ReduceSum", "ReduceMean", "ReduceMax"] {
+            #expect(throws: OpError.self) { try RNFixture.run(op, opset: 18, [x, axes]) }
+            let kept = try RNFixture.run(op, opset: 18, [x, try RNFixture.i64([0, 2])], ["keepdims": .int(0)])[0]
+            #expect(kept.shape == [0])
+        }
+        #expect(throws: OpError.self) { try RNFixture.run("ArgMax", opset: 13, [x], ["axis": .int(1)]) }
+        #expect(try RNFixture.run("ArgMax", opset: 13, [x], ["axis": .int(0)])[0].count == 0)
+        let top = try RNFixture.run("TopK", opset: 11, [x, try RNFixture.i64([0])], ["axis": .int(0)], outputs: 2)
+        #expect(top[0].count == 0 && top[1].count == 0)
+        #expect(try RNFixture.run("Softmax", opset: 13, [x], ["axis": .int(0)])[0].count == 0)
+        #expect(try RNFixture.run("LogSoftmax", opset: 11, [x], ["axis": .int(1)])[0].count == 0)
+        let ln = try RNFixture.run("LayerNormalization", opset: 17, [x, try RNFixture.f32([1], [1])], ["axis": .int(2)], outputs: 3)
+        #expect(ln[0].count == 0 && ln[1].shape == [big, 0, 1])
+    }
 }

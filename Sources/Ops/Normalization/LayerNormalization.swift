@@ -61,8 +61,8 @@ public struct LayerNormalization: Operator, Hashable {
         guard scale.dataType == x.dataType else { throw OpError.type(1, scale.dataType) }
         if let bias, bias.dataType != x.dataType { throw OpError.type(2, bias.dataType) }
         let a = try normalizedAxis(rank: x.rank)
-        let rows = x.shape[..<a].reduce(1, *)
-        let n = x.shape[a...].reduce(1, *)
+        let rows = ReductionShape.product(x.shape[..<a])
+        let n = ReductionShape.product(x.shape[a...])
         // Scale and B: a contiguous vector over the normalized axes when they broadcast only along
         // [0, axis); otherwise a general unidirectional broadcast applied after normalization.
         let scaleRowwise = try Self.isRowwise(scale, x.shape, axis: a, input: 1)
@@ -80,11 +80,12 @@ public struct LayerNormalization: Operator, Hashable {
         }
         if x.count == 0 {
             // Rows of no elements: mean and deviation are 0/0.
-            let nan = NormFloatStaging(uninitialized: rows)
-            defer { nan.release() }
-            nan.pointer.initialize(repeating: .nan, count: rows)
-            if let mean { NormFloatStaging.store(nan.pointer, count: rows, into: mean) }
-            if let invStd { NormFloatStaging.store(nan.pointer, count: rows, into: invStd) }
+            for stat in [mean, invStd].compactMap({ $0 }) where stat.count > 0 {
+                let nan = NormFloatStaging(uninitialized: stat.count)
+                defer { nan.release() }
+                nan.pointer.initialize(repeating: .nan, count: stat.count)
+                NormFloatStaging.store(nan.pointer, count: stat.count, into: stat)
+            }
             return
         }
 
@@ -147,7 +148,7 @@ public struct LayerNormalization: Operator, Hashable {
         }
         let sStrides = Broadcast.strides(of: scale.shape, to: shape)
         let bStrides = bias.map { Broadcast.strides(of: $0.shape, to: shape) } ?? Array(repeating: 0, count: shape.count)
-        let count = shape.reduce(1, *)
+        let count = ReductionShape.product(shape)
         var index = Array(repeating: 0, count: shape.count)
         var so = 0, bo = 0
         for i in 0..<count {

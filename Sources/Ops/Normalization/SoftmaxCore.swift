@@ -38,9 +38,9 @@ struct SoftmaxCore: Hashable, Sendable {
         }
         let a = axis < 0 ? axis + rank : axis
         guard a >= 0, a < rank else { throw OpError(.invalidAttribute("axis", "\(axis) is out of range for rank \(rank)")) }
-        let outer = shape[..<a].reduce(1, *)
-        if coerce2D { return (outer, shape[a...].reduce(1, *), 1) }
-        return (outer, shape[a], shape[(a + 1)...].reduce(1, *))
+        let outer = ReductionShape.product(shape[..<a])
+        if coerce2D { return (outer, ReductionShape.product(shape[a...]), 1) }
+        return (outer, shape[a], ReductionShape.product(shape[(a + 1)...]))
     }
 
     func inferTypes(_ inputs: [TensorType?]) throws(OpError) -> [TensorType] {

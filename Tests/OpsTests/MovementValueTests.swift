@@ -117,3 +117,33 @@ import Testing
         #expect(MV.fails("Trilu", [try MV.iota([2, 2]), try MV.i64([2], [0, 1])]))
     }
 }
+
+/// Edge cases that must throw or work without trapping on extreme values.
+@Suite struct MovementEdgeTests {
+    @Test func rangeIntegerDivisionOverflow() throws {
+        #expect(MV.fails("Range", [try MV.i64([], [0]), try MV.i64([], [Int64.min]), try MV.i64([], [-1])]))
+    }
+
+    @Test func scatterNDIntoScalar() throws {
+        let y = try MV.run1("ScatterND", [MV.f32([], [1]), MV.i64([1, 0], []), MV.f32([1], [5])], ["reduction": .string("add")], opset: 16)
+        #expect(y.shape == [] && MV.floats(y) == [6])
+    }
+
+    /// Shape → Gather → Unsqueeze → Concat keeps static facts through the chain.
+    @Test func shapeArithmeticChainInference() throws {
+        let shape = try MV.infer("Shape", [TensorType(.float, [.symbol("b"), .symbol("t"), .value(512)])])[0]
+        #expect(shape == TensorType(.int64, [.value(3)]))
+        let g = try MV.infer("Gather", [shape, TensorType(.int64, [])])[0]
+        #expect(g == TensorType(.int64, []))
+        let u = try MV.infer("Unsqueeze", [g, TensorType(.int64, [.value(1)])])[0]
+        #expect(u == TensorType(.int64, [.value(1)]))
+        let c = try MV.infer("Concat", [u, TensorType(.int64, [.value(1)]), TensorType(.int64, [.value(2)])], ["axis": .int(0)])[0]
+        #expect(c == TensorType(.int64, [.value(4)]))
+        let r = try MV.infer("Reshape", [TensorType(.float, [.symbol("b"), .symbol("t"), .value(512)]), c])[0]
+        #expect(r.rank == 4)
+        let e = try MV.infer("Expand", [TensorType(.float, [.value(3), .value(1)]), TensorType(.int64, [.value(3)])])[0]
+        #expect(e == TensorType(.float, [.unknown, .value(3), .unknown]))
+        let cos = try MV.infer("ConstantOfShape", [c])[0]
+        #expect(cos == TensorType(.float, [.unknown, .unknown, .unknown, .unknown]))
+    }
+}

@@ -103,7 +103,9 @@ struct RangeOp: Operator, Hashable {
         guard d != 0 else { throw OpError.value("Range: delta is 0") }
         let (diff, o) = l.subtractingReportingOverflow(s)
         guard !o else { throw OpError.value("Range: limit - start overflows") }
-        var n = diff / d
+        let (q, qo) = diff.dividedReportingOverflow(by: d)
+        guard !qo else { throw OpError.value("Range: (limit - start) / delta overflows") }
+        var n = q
         if diff % d != 0 && (diff > 0) == (d > 0) { n += 1 }
         n = try checkedCount(n, start.dataType)
         let out = try io.allocate(start.dataType, [n])

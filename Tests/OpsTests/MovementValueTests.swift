@@ -147,3 +147,26 @@ import Testing
         #expect(cos == TensorType(.float, [.unknown, .unknown, .unknown, .unknown]))
     }
 }
+
+/// Forward shape facts of the ops whose parameters are attributes or shapes.
+@Suite struct MovementInferenceTests {
+    @Test func sliceSplitTileTriluFacts() throws {
+        let x = TensorType(.float, shape: [5, 6, 7])
+        #expect(try MV.infer("Slice", [x], ["starts": .ints([1, -3]), "ends": .ints([100, -1]), "axes": .ints([0, 2])], opset: 1)[0]
+            == TensorType(.float, shape: [4, 6, 2]))
+        #expect(try MV.infer("Slice", [x, TensorType(.int64, [.value(1)]), TensorType(.int64, [.value(1)])])[0]
+            == TensorType(.float, [.unknown, .unknown, .unknown]))
+        #expect(try MV.infer("Split", [x], ["axis": .int(1), "split": .ints([2, 4])], opset: 11, outputs: 2)
+            == [TensorType(.float, shape: [5, 2, 7]), TensorType(.float, shape: [5, 4, 7])])
+        #expect(try MV.infer("Split", [x, TensorType(.int64, [.value(2)])], ["axis": .int(1)], outputs: 2)[1]
+            == TensorType(.float, [.value(5), .unknown, .value(7)]))
+        #expect(try MV.infer("Tile", [x, TensorType(.int64, [.value(3)])])[0].rank == 3)
+        #expect(try MV.infer("Trilu", [x])[0] == x)
+        #expect(try MV.infer("ScatterND", [x, TensorType(.int64, [.value(2), .value(1)]), TensorType.unknown])[0] == x)
+        #expect(try MV.infer("GatherElements", [x, TensorType(.int64, shape: [5, 2, 7])], ["axis": .int(1)])[0]
+            == TensorType(.float, shape: [5, 2, 7]))
+        #expect(try MV.infer("Range", [TensorType(.int32, []), TensorType(.int32, []), TensorType(.int32, [])])[0]
+            == TensorType(.int32, [.unknown]))
+        #expect(try MV.infer("Identity", [x])[0] == x)
+    }
+}

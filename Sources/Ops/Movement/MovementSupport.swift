@@ -162,16 +162,4 @@ extension Movement {
         guard dims.count == 1 else { return nil }
         return dims[0].value
     }
-
-    /// Product of dims when all are known.
-    static func product(_ dims: ArraySlice<Dim>) -> Dim {
-        var n = 1
-        for d in dims {
-            guard let v = d.value else { return .unknown }
-            let (m, o) = n.multipliedReportingOverflow(by: v)
-            if o { return .unknown }
-            n = m
-        }
-        return .value(n)
-    }
 }

@@ -168,5 +168,10 @@ import Testing
         #expect(try MV.infer("Range", [TensorType(.int32, []), TensorType(.int32, []), TensorType(.int32, [])])[0]
             == TensorType(.int32, [.unknown]))
         #expect(try MV.infer("Identity", [x])[0] == x)
+        #expect(try MV.infer("Reshape", [x, TensorType(.int64, [.value(1)])])[0] == TensorType(.float, shape: [210]))
+        #expect(try MV.infer("Squeeze", [TensorType(.float, shape: [1, 4, 1]), TensorType(.int64, [.value(2)])])[0]
+            == TensorType(.float, shape: [4]))
+        #expect(try MV.infer("Squeeze", [TensorType(.float, [.value(1), .symbol("b")]), TensorType(.int64, [.value(1)])])[0]
+            == TensorType(.float, [.unknown]))
     }
 }

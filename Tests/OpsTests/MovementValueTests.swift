@@ -73,6 +73,11 @@ import Testing
         let h = { (v: Float) throws -> Tensor in try Tensor(.float16, shape: [], values: [Float16(v).bitPattern]) }
         let hr = try MV.run1("Range", [h(1), h(5), h(2)], opset: 27)
         #expect(hr.toArray(UInt16.self) == [Float16(1).bitPattern, Float16(3).bitPattern])
+        let bh = { (v: Float) throws -> Tensor in try Tensor(.bfloat16, shape: [], values: [FloatFormats.floatToBfloat16(v)]) }
+        let br = try MV.run1("Range", [bh(1), bh(5), bh(2)], ["stash_type": .int(11)], opset: 27)
+        #expect(br.toArray(UInt16.self) == [FloatFormats.floatToBfloat16(1), FloatFormats.floatToBfloat16(3)])
+        #expect(MV.fails("Range", [try h(1), try h(5), try h(2)], ["stash_type": .int(10)], opset: 27))
+        #expect(try MV.run1("Range", [MV.f32([], [0]), MV.f32([], [2]), MV.f32([], [1])], ["stash_type": .int(10)]).shape == [2])
     }
 
     @Test func rangeBadInput() throws {

@@ -140,5 +140,7 @@ import Testing
         #expect(MV.fails("Tile", [x, try MV.vec([2])]))
         #expect(MV.fails("Tile", [x, try MV.vec([-1, 2])]))
         #expect(MV.fails("Tile", [x, try MV.vec([Int64.max, 2])]))
+        #expect(MV.fails("Tile", [try MV.str([1], ["a"]), try MV.vec([1 << 50])]))
+        #expect(MV.fails("Expand", [try MV.str([1], ["a"]), try MV.vec([1 << 30, 1 << 30])]))
     }
 }

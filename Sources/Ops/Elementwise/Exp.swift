@@ -1,0 +1,30 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ONNXGraph
+
+/// ONNX `Exp` (opsets 1–13): Y = eˣ elementwise. Types: float, double, float16, bfloat16 (opset 13).
+/// float32 uses `expf` (correctly rounded within 1 ulp); float16/bfloat16 compute in Float and round
+/// once. `consumed_inputs` (opset 1) is ignored.
+public struct Exp: Operator, Hashable {
+    public init(_ node: NodeAttributes) throws(OpError) {
+        try requireOneInput(node)
+    }
+
+    public func inferTypes(_ inputs: [TensorType?], _ node: NodeAttributes) throws(OpError) -> [TensorType] {
+        inferUnary(inputs)
+    }
+
+    public func evaluate(_ io: inout OpIO) throws(OpError) {
+        try evaluateUnary(ExpMath.self, &io, integers: .none)
+    }
+}
+
+enum ExpMath: UnaryMath {
+    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        for i in 0..<n { y[i] = expf(x[i]) }
+    }
+    @inline(__always) static func double(_ x: Double) -> Double { exp(x) }
+}

@@ -48,15 +48,23 @@ struct Flatten: Operator, Hashable {
         return p
     }
 
-    /// The product of known dims; unknown when any dim is not a number.
+    /// The product of dims as a fact: a number when every dim is known (or one is 0); the one
+    /// symbolic or unknown dim when all others are 1; otherwise unknown.
     static func product(_ dims: ArraySlice<Dim>) -> Dim {
+        if dims.contains(.value(0)) { return .value(0) }
         var p = 1
+        var other: Dim? = nil
         for d in dims {
-            guard let v = d.value else { return .unknown }
+            guard let v = d.value else {
+                if other != nil { return .unknown }
+                other = d
+                continue
+            }
             let (m, overflow) = p.multipliedReportingOverflow(by: v)
             guard !overflow else { return .unknown }
             p = m
         }
-        return .value(p)
+        guard let other else { return .value(p) }
+        return p == 1 ? other : .unknown
     }
 }

@@ -94,12 +94,19 @@ enum CastEngine {
         switch x.dataType {
         case .float: widen(x, start, m, out) { (v: Float) in Double(v) }
         case .double: widen(x, start, m, out) { (v: Double) in v }
-        case .float16: widen(x, start, m, out) { (v: UInt16) in Double(Float16(bitPattern: v)) }
+        case .float16: widen(x, start, m, out) { (v: UInt16) in halfToDouble(v) }
         case .bfloat16: widen(x, start, m, out) { (v: UInt16) in Double(FloatFormats.bfloat16ToFloat(v)) }
         case .float8e8m0: lookup(x, start, m, out, E8M0.decodeTable)
         default:
             if let f = MiniFloat(x.dataType) { lookup(x, start, m, out, f.decodeTable) }
         }
+    }
+
+    /// float16 bits → Double, exact; NaN payloads are kept as they are (not quietened), as numpy does.
+    @inline(__always)
+    static func halfToDouble(_ v: UInt16) -> Double {
+        guard v & 0x7C00 == 0x7C00, v & 0x3FF != 0 else { return Double(Float16(bitPattern: v)) }
+        return Double(bitPattern: UInt64(v & 0x8000) << 48 | 0x7FF0_0000_0000_0000 | UInt64(v & 0x3FF) << 42)
     }
 
     @inline(__always)

@@ -4,7 +4,7 @@ import ONNXGraph
 /// in QuantizeLinear / DequantizeLinear.
 ///
 /// `x` is viewed as `[outer, axisLen, inner]` around the quantization axis.
-/// - per-tensor: the scale has one element (a scalar or shape `[1]`);
+/// - per-tensor: the scale has one element (a scalar or shape `[1]`; the zero point likewise);
 /// - per-axis: the scale is 1-D of length `axisLen` (`block_size` 0);
 /// - blocked (opset 21+, `block_size` B > 0): the scale has x's rank and shape except
 ///   `ceil(axisLen / B)` on the axis; element `(o, a, i)` uses scale `(o, a / B, i)`.
@@ -17,11 +17,15 @@ struct QuantLayout: Sendable {
     let blockSize: Int
 
     init(x: [Int], scale: [Int], zeroPoint: [Int]?, axis: Int, blockSize: Int) throws(OpError) {
-        if let zeroPoint, zeroPoint != scale {
+        let scaleCount: Int, zeroPointCount: Int
+        do throws(GraphError) {
+            scaleCount = try Tensor.elementCount(scale)
+            zeroPointCount = try zeroPoint.map { (z) throws(GraphError) in try Tensor.elementCount(z) } ?? scaleCount
+        } catch { throw OpError(error) }
+        // One-element scale and zero point may differ in rank (`[]` and `[1]`: the node tests do it).
+        if let zeroPoint, zeroPoint != scale, !(scaleCount == 1 && zeroPointCount == 1) {
             throw OpError.shape("zero point shape \(zeroPoint) differs from scale shape \(scale)")
         }
-        let scaleCount: Int
-        do { scaleCount = try Tensor.elementCount(scale) } catch { throw OpError(error) }
         guard blockSize >= 0 else { throw OpError(.invalidAttribute("block_size", "must be positive, got \(blockSize)")) }
         self.blockSize = Swift.max(blockSize, 1)
         if scaleCount == 1 {

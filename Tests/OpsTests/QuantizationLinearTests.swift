@@ -179,6 +179,10 @@ struct QuantizationLinearTests {
         #expect(throws: OpError.self) { try Self.q(21, [:], [x, try CQ.floats([1, 2, 3, 4, 5, 6], [3, 2])]) }
         #expect(throws: OpError.self) { try Self.q(21, ["axis": .int(1), "block_size": .int(3)], [x, try CQ.floats([1, 2, 3, 4, 5, 6, 7, 8, 9], [3, 3])]) }
         #expect(throws: OpError.self) { try Self.q(21, ["axis": .int(0), "block_size": .int(2)], [x, try CQ.floats([1, 2, 3, 4, 5, 6], [3, 2])]) }
+        // A negative block size; a huge one is one block per row.
+        #expect(throws: OpError.self) { try Self.q(21, ["axis": .int(1), "block_size": .int(-2)], [x, try CQ.floats([1, 2, 3], [3, 1])]) }
+        let huge = try Self.q(21, ["axis": .int(1), "block_size": .int(Int.max)], [x, try CQ.floats([1, 2, 4], [3, 1])])
+        #expect(huge.toArray(UInt8.self) == [0, 1, 2, 3, 2, 2, 3, 4, 2, 2, 2, 3])
         // Axis out of range, output_dtype disagreeing with the zero point, an unsupported x type.
         #expect(throws: OpError.self) { try Self.q(13, ["axis": .int(2)], [x, try CQ.floats([1, 2, 3]), u8zp]) }
         #expect(throws: OpError.self) {

@@ -52,7 +52,7 @@ struct QuantLayout: Sendable {
             guard scale.count == rank else {
                 throw OpError.shape("blocked scale must have the rank of the input \(x), got \(scale)")
             }
-            let blocks = (axisLen + blockSize - 1) / blockSize
+            let blocks = axisLen == 0 ? 0 : (axisLen - 1) / blockSize + 1
             for d in 0..<rank where d != a && scale[d] != x[d] {
                 throw OpError.shape("blocked scale \(scale) must match the input \(x) except on axis \(a)")
             }

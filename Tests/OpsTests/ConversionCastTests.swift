@@ -156,6 +156,14 @@ struct ConversionCastTests {
         #expect(try CQ.run("CastLike", opset: 19, ["saturate": .int(0)], [big, e])[0].toArray(UInt8.self) == [0x7f, 0xff])
     }
 
+    @Test func castLikeHonoursRoundMode() throws {
+        let x = try CQ.floats([0.124, 1.1, 3.0])
+        let e8 = try Tensor(.float8e8m0, shape: [1], values: [UInt8(127)])
+        #expect(try CQ.run("CastLike", opset: 25, [:], [x, e8])[0].toArray(UInt8.self) == [124, 128, 129])
+        #expect(try CQ.run("CastLike", opset: 25, ["round_mode": .string("down")], [x, e8])[0].toArray(UInt8.self) == [123, 127, 128])
+        #expect(try CQ.run("CastLike", opset: 25, ["round_mode": .string("nearest")], [x, e8])[0].toArray(UInt8.self) == [124, 127, 129])
+    }
+
     @Test func badAttributesAreErrors() throws {
         let x = try CQ.floats([1])
         #expect(throws: OpError.self) { try CQ.run("Cast", opset: 13, [:], [x]) }

@@ -62,9 +62,9 @@ public struct QuantizeLinear: Operator, Hashable {
     }
 
     public func inferTypes(_ inputs: [TensorType?], _ node: NodeAttributes) throws(OpError) -> [TensorType] {
+        // With a zero point whose type is not known yet, only output_dtype can tell.
         let zp = inputs.count > 2 ? inputs[2]?.dataType : nil
-        let known = inputs.count > 2 && inputs[2] != nil
-        let t: DataType? = known && zp == nil ? outputDtype : try outputType(zeroPoint: zp)
+        let t: DataType? = node.hasInput(2) && zp == nil ? outputDtype : try outputType(zeroPoint: zp)
         return [TensorType(t, inputs.first??.dims)]
     }
 

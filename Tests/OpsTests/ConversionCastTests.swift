@@ -63,6 +63,22 @@ struct ConversionCastTests {
         #expect(try CQ.cast(x, to: .int2).toArray(Int8.self) == [0, 0, 0, 0, 0, 0, 0, 0, 0, -1, 0, 0, 0])
     }
 
+    /// The one-pass loops for common pairs agree with numpy too (float32 source).
+    @Test func floatSourceFastPaths() throws {
+        let f: [Float] = [.nan, .infinity, -.infinity, 300.7, -300.7, 3e9, -3e9, 1e19, -1.5, 70000.5, 0, -0.0]
+        let x = try CQ.floats(f)
+        #expect(try CQ.cast(x, to: .int32).toArray(Int32.self) == [.min, .min, .min, 300, -300, .min, .min, .min, -1, 70000, 0, 0])
+        #expect(try CQ.cast(x, to: .int64).toArray(Int64.self)
+            == [.min, .min, .min, 300, -300, 3000000000, -3000000000, .min, -1, 70000, 0, 0])
+        #expect(try CQ.cast(x, to: .bool).toArray(UInt8.self) == [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0])
+        let d = try CQ.cast(x, to: .double)
+        #expect(try CQ.cast(d, to: .float).toArray(UInt32.self) == f.map(\.bitPattern))
+        let i = try Tensor(.int64, shape: [3], values: [Int64(1) << 40 | 5, -3, 0])
+        #expect(try CQ.cast(i, to: .int32).toArray(Int32.self) == [5, -3, 0])
+        #expect(try CQ.cast(i, to: .bool).toArray(UInt8.self) == [1, 1, 0])
+        #expect(try CQ.cast(try CQ.cast(i, to: .int32), to: .int64).toArray(Int64.self) == [5, -3, 0])
+    }
+
     /// The node tests' 4- and 2-bit cases: arange(-9, 16) and arange(-3, 4) through ml_dtypes.
     @Test func subByteIntegersWrap() throws {
         let x = try CQ.floats((-9..<16).map(Float.init), [5, 5])

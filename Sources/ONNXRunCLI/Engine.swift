@@ -1,11 +1,5 @@
+import Interpreter
 import ONNXGraph
-
-/// How the subcommands reach the loader and the interpreter.
-protocol ModelRunner {
-    var inputs: [ValueInfo] { get }
-    var outputs: [ValueInfo] { get }
-    func run(_ inputs: [String: Tensor]) throws(CLIError) -> [String: Tensor]
-}
 
 enum Engine {
     /// Loads the model at `path` (checked to be a readable regular file first).
@@ -15,7 +9,20 @@ enum Engine {
     }
 
     /// Builds an execution plan; unsupported ops fail here.
-    static func session(_ model: Model) throws(CLIError) -> any ModelRunner {
-        throw CLIError("the interpreter is not available in this build")
+    static func session(_ model: Model) throws(CLIError) -> Session {
+        do {
+            return try Session(model: model)
+        } catch {
+            throw CLIError(error.description)
+        }
+    }
+
+    /// Runs `session` on `feeds`.
+    static func run(_ session: Session, _ feeds: [String: Tensor]) throws(CLIError) -> [String: Tensor] {
+        do {
+            return try session.run(feeds)
+        } catch {
+            throw CLIError(error.description)
+        }
     }
 }

@@ -68,7 +68,7 @@ struct Run: OutputCommand {
         }
 
         let session = try Engine.session(loaded)
-        let results = try session.run(feeds)
+        let results = try Engine.run(session, feeds)
         let names = session.outputs.map(\.name)
         let files = OutputNames.fileNames(for: names)
         for (name, file) in zip(names, files) {

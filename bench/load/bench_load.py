@@ -57,22 +57,32 @@ def make_model(directory: str, layers: int, dim: int) -> tuple[str, str]:
     return path, x_path
 
 
+GNU_TIME = "/usr/bin/time"
+
+
 def run_once(argv: list[str]) -> tuple[float, float | None, int]:
-    """Wall ms, the child's own 'inner_ms=' figure if printed, peak RSS KiB."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    out = proc.stdout.read()
-    err = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = (time.perf_counter() - start) * 1000
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise RuntimeError(f"{argv[:3]} exited {proc.returncode}: {err.decode(errors='replace').strip()[:500]}")
+    """Wall ms, the child's own 'inner_ms=' figure if printed, peak RSS KiB.
+
+    Peak RSS comes from GNU time (`-f %M`), which forks the child from its own small process. Taking
+    ru_maxrss from wait4 here would be wrong: Linux carries the RSS high-water mark of the process that
+    forks (or vforks) across exec, so every child would report at least this Python process's size."""
+    with tempfile.NamedTemporaryFile() as rss_file, tempfile.TemporaryFile() as out, \
+            tempfile.TemporaryFile() as err:
+        cmd = [GNU_TIME, "-f", "%M", "-o", rss_file.name] + argv
+        start = time.perf_counter()
+        proc = subprocess.run(cmd, stdout=out, stderr=err)
+        wall = (time.perf_counter() - start) * 1000
+        if proc.returncode != 0:
+            err.seek(0)
+            raise RuntimeError(f"{argv[:3]} exited {proc.returncode}: {err.read().decode(errors='replace').strip()[:500]}")
+        out.seek(0)
+        text = out.read().decode(errors="replace")
+        rss_kib = int(open(rss_file.name).read().strip().splitlines()[-1])
     inner = None
-    for line in out.decode(errors="replace").splitlines():
+    for line in text.splitlines():
         if line.startswith("inner_ms="):
             inner = float(line.split("=", 1)[1])
-    return wall, inner, usage.ru_maxrss
+    return wall, inner, rss_kib
 
 
 PY_LOAD = "import time, onnx\nt = time.perf_counter()\nm = onnx.load({path!r})\nprint(f'inner_ms={{(time.perf_counter() - t) * 1000}}')"
@@ -94,6 +104,9 @@ def main() -> int:
     ap.add_argument("--dim", type=int, default=1024)
     ap.add_argument("--keep", help="write the model here and keep it (default: a temp dir, removed)")
     args = ap.parse_args()
+    if not os.path.exists(GNU_TIME):
+        print(f"error: {GNU_TIME} (GNU time, Debian package 'time') is needed for peak RSS", file=sys.stderr)
+        return 1
     if not args.onnxrun or not os.path.exists(args.onnxrun):
         print("error: no onnxrun binary; build with `swift build` or pass --onnxrun", file=sys.stderr)
         return 1
@@ -150,7 +163,7 @@ def main() -> int:
         print(f"{name:<26} {wall:9.1f} {low:8.1f} {inner_text} {rss / 1024:13.1f} "
               f"{wall / base_wall:10.2f} {rss / base_rss:9.2f}")
     print()
-    print(f"median of {args.repeat} fresh processes after one warm-up each; peak RSS = ru_maxrss of the child")
+    print(f"median of {args.repeat} fresh processes after one warm-up each; peak RSS = GNU time %M of the child")
     print(f"load average at start: {' '.join(f'{v:.2f}' for v in load_start)}; "
           f"at end: {' '.join(f'{v:.2f}' for v in load_end)}; cores: {os.cpu_count()}")
     return 0

@@ -27,7 +27,7 @@ struct Check: OutputCommand {
         let opsets = loaded.opsetImports.sorted { $0.key < $1.key }
             .map { "\($0.key.isEmpty ? "ai.onnx" : $0.key) \($0.value)" }.joined(separator: ", ")
         out.line("load: ok (IR \(loaded.irVersion); opsets \(opsets.isEmpty ? "none" : opsets); "
-                 + "\(loaded.graph.totalNodeCount) nodes)")
+                 + "\(loaded.graph.totalNodeCount) node\(loaded.graph.totalNodeCount == 1 ? "" : "s"))")
 
         var failures: [String] = []
         do {

@@ -1,11 +1,16 @@
 import Interpreter
 import ONNXGraph
+import ONNXLoader
 
 enum Engine {
     /// Loads the model at `path` (checked to be a readable regular file first).
     static func load(_ path: String) throws(CLIError) -> Model {
         try ModelFile.validate(path)
-        throw CLIError("the model loader is not available in this build")
+        do {
+            return try ModelLoader.load(path: path)
+        } catch {
+            throw CLIError(error.description)
+        }
     }
 
     /// Builds an execution plan; unsupported ops fail here.

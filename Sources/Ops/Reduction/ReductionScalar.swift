@@ -2,10 +2,8 @@ import ONNXGraph
 
 /// The arithmetic type a reduction accumulates in: `Float` (float, float16, bfloat16), `Double`,
 /// `Int64` (signed integers) or `UInt64` (unsigned integers, bool).
-protocol ReductionAccumulator: Comparable & Sendable {
-    static var zero: Self { get }
-    /// a + b; integer sums wrap (two's complement), as ONNX Runtime's do.
-    static func add(_ a: Self, _ b: Self) -> Self
+/// Sums use `ElementArithmetic.add`: integer sums wrap (two's complement), as ONNX Runtime's do.
+protocol ReductionAccumulator: ElementArithmetic & Comparable & Sendable {
     /// The mean of a sum of `count` elements: float division (NaN for count 0), integer division
     /// truncating toward zero (0 for count 0).
     static func mean(_ sum: Self, count: Int) -> Self
@@ -26,29 +24,21 @@ extension ReductionAccumulator {
 }
 
 extension Float: ReductionAccumulator {
-    static var zero: Float { 0 }
-    @inline(__always) static func add(_ a: Float, _ b: Float) -> Float { a + b }
     @inline(__always) static func mean(_ sum: Float, count: Int) -> Float { sum / Float(count) }
     @inline(__always) var isNaNValue: Bool { isNaN }
 }
 
 extension Double: ReductionAccumulator {
-    static var zero: Double { 0 }
-    @inline(__always) static func add(_ a: Double, _ b: Double) -> Double { a + b }
     @inline(__always) static func mean(_ sum: Double, count: Int) -> Double { sum / Double(count) }
     @inline(__always) var isNaNValue: Bool { isNaN }
 }
 
 extension Int64: ReductionAccumulator {
-    static var zero: Int64 { 0 }
-    @inline(__always) static func add(_ a: Int64, _ b: Int64) -> Int64 { a &+ b }
     @inline(__always) static func mean(_ sum: Int64, count: Int) -> Int64 { count == 0 ? 0 : sum / Int64(count) }
     @inline(__always) var isNaNValue: Bool { false }
 }
 
 extension UInt64: ReductionAccumulator {
-    static var zero: UInt64 { 0 }
-    @inline(__always) static func add(_ a: UInt64, _ b: UInt64) -> UInt64 { a &+ b }
     @inline(__always) static func mean(_ sum: UInt64, count: Int) -> UInt64 { count == 0 ? 0 : sum / UInt64(count) }
     @inline(__always) var isNaNValue: Bool { false }
 }

@@ -123,6 +123,7 @@ struct Run: OutputCommand {
 
     /// Creates `path` (and parents) if missing; fails when it exists but is not a directory.
     func prepareDirectory(_ path: String) throws(CLIError) {
+        guard !path.isEmpty else { throw CLIError("--output-dir is empty") }
         var info = stat()
         if stat(path, &info) == 0 {
             guard info.st_mode & S_IFMT == S_IFDIR else { throw CLIError("--output-dir '\(path)' is not a directory") }

@@ -111,6 +111,17 @@ import Testing
         defer { dir.cleanup() }
         let file = try dir.write("plain", [1])
         expectError(runCLI(tinyArgs(["--output-dir", file])), contains: "is not a directory")
+        expectError(runCLI(tinyArgs(["--output-dir", ""])), contains: "--output-dir is empty")
+    }
+
+    @Test func doesNotFollowPlantedSymlinks() throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        let victim = try dir.write("victim", [1, 2, 3])
+        try FileManager.default.createDirectory(atPath: dir.file("out"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: dir.file("out/sum.npy"), withDestinationPath: victim)
+        expectError(runCLI(tinyArgs(["--output-dir", dir.file("out")])), contains: "cannot create")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: victim)) == Data([1, 2, 3]))
     }
 
     @Test func unsupportedOpFailsNamingIt() {

@@ -52,12 +52,13 @@ package enum NpyFile {
     }
 
     /// Writes `byteCount` bytes at `data` as an array of `header`, replacing `path`.
-    /// `byteCount` must equal `header.dataByteCount()`.
+    /// `byteCount` must equal `header.dataByteCount()`. A symbolic link at `path` is not followed
+    /// (the write fails), so a planted link cannot redirect the output elsewhere.
     package static func write(_ path: String, header: NpyHeader, data: UnsafeRawPointer, byteCount: Int) throws(NpyError) {
         guard (try? header.dataByteCount()) == byteCount else {
             throw NpyError.io("internal: \(byteCount) bytes do not match shape \(header.shape) of \(header.dtype)")
         }
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { throw NpyError.io("cannot create '\(path)': \(errnoText())") }
         var ok = header.encoded().withUnsafeBytes { writeFully(fd, $0) }
         ok = ok && writeFully(fd, UnsafeRawBufferPointer(start: data, count: byteCount))

@@ -3,7 +3,8 @@
 
 Builds (in a temp dir, never committed) a chain of LAYERS MatMuls with DIM x DIM float32 weights
 (50 x 1024 x 1024 x 4 B = 200 MiB of initializers) and a [1, DIM] input, then runs each variant as
-a fresh process REPEAT times (after one untimed warm-up, so the page cache is warm) and reports the
+a fresh process REPEAT times, round-robin over the variants (after one untimed warm-up each, so the
+page cache is warm) and reports the
 median wall time, the in-process time where the child measures it, and the peak RSS of the child
 (from wait4's rusage, so only that process is counted):
 
@@ -132,12 +133,14 @@ def main() -> int:
             ("python import onnx", [py, "-c", "import onnx"]),
             ("python import onnxruntime", [py, "-c", "import onnxruntime"]),
         ]
-        results = {}
-        for name, argv in variants:
+        for _, argv in variants:
             run_once(argv)  # warm-up: page cache, dynamic loader
-            samples = [run_once(argv) for _ in range(args.repeat)]
-            results[name] = samples
-            print(f"  {name}: done", file=sys.stderr)
+        # Round-robin over the variants, so that a burst of load on the shared machine hits all of them.
+        results = {name: [] for name, _ in variants}
+        for r in range(args.repeat):
+            for name, argv in variants:
+                results[name].append(run_once(argv))
+            print(f"  round {r + 1}/{args.repeat} done", file=sys.stderr)
         if os.path.exists(os.path.join(out_dir, "y.npy")):
             import onnxruntime as ort
             ref = ort.InferenceSession(model, providers=["CPUExecutionProvider"]).run(None, {"x": np.load(x)})[0]

@@ -39,9 +39,14 @@ struct Run: OutputCommand {
                                valueName: "dir"))
     var outputDir: String?
 
+    @Flag(help: "Print one line with the time spent loading, reading inputs, planning, running and writing.")
+    var timing = false
+
     func execute(_ out: Output) throws(CLIError) {
+        var clock = Timing()
         let pairs = try parseInputArguments(inputs)
         let loaded = try Engine.load(model)
+        clock.mark("load")
         let graph = loaded.graph
         let declared = Dictionary(graph.inputs.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         for (name, _) in pairs where declared[name] == nil {
@@ -67,8 +72,11 @@ struct Run: OutputCommand {
             feeds[name] = tensor
         }
 
+        clock.mark("inputs")
         let session = try Engine.session(loaded)
+        clock.mark("plan")
         let results = try Engine.run(session, feeds)
+        clock.mark("run")
         let names = session.outputs.map(\.name)
         let files = OutputNames.fileNames(for: names)
         for (name, file) in zip(names, files) {
@@ -88,6 +96,8 @@ struct Run: OutputCommand {
                 out.line("\(name): \(typeText) \(TensorPreview.text(carrier, dtype: dtype))")
             }
         }
+        clock.mark("output")
+        if timing { out.line(clock.line) }
     }
 
     /// Splits each `NAME=FILE` at its first `=`; rejects empty parts and repeated names.

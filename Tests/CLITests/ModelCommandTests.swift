@@ -84,6 +84,16 @@ import Testing
         #expect(r.stdout.contains("sum: float[2,3] [1.5, 2.5, 3.5, 1.0, -1.5, 5.0]"), "\(r.stdout)")
     }
 
+    @Test func timingLine() throws {
+        let r = runCLI(tinyArgs(["--timing"]))
+        #expect(r.status == 0, "\(r.stderr)")
+        let last = r.stdout.split(separator: "\n").last.map(String.init) ?? ""
+        let phases = last.dropFirst("timing: ".count).split(separator: ", ").map { $0.split(separator: " ").first ?? "" }
+        #expect(last.hasPrefix("timing: ") && phases == ["load", "inputs", "plan", "run", "output"], "\(last)")
+        let d = runCLI(["dump", "--timing", Fixtures.path("tiny.onnx")])
+        #expect(d.stdout.split(separator: "\n").last?.hasPrefix("timing: load ") == true)
+    }
+
     @Test func inputErrors() throws {
         let dir = try TempDir()
         defer { dir.cleanup() }

@@ -8,8 +8,8 @@ page cache is warm) and reports the
 median wall time, the in-process time where the child measures it, and the peak RSS of the child
 (from wait4's rusage, so only that process is counted):
 
-    onnxrun dump        load + print the summary
-    onnxrun run         load + plan + run the chain on x.npy + write y.npy
+    onnxrun dump        load + print the summary                  (in-process: load, from --timing)
+    onnxrun run         load + plan + run the chain on x.npy + write y.npy   (in-process: load + plan + run)
     onnx.load           python: import onnx; onnx.load(model)      (in-process: the load call)
     ort session         python: onnxruntime.InferenceSession(model) (in-process: session creation)
     ort session+run     the same plus one run                     (in-process: creation + run)
@@ -83,6 +83,9 @@ def run_once(argv: list[str]) -> tuple[float, float | None, int]:
     for line in text.splitlines():
         if line.startswith("inner_ms="):
             inner = float(line.split("=", 1)[1])
+        elif line.startswith("timing: "):  # onnxrun --timing: "timing: load 95.1 ms, plan 3.2 ms, ..."
+            phases = {p.rsplit(" ", 2)[0]: float(p.rsplit(" ", 2)[1]) for p in line[8:].split(", ")}
+            inner = sum(phases.get(k, 0.0) for k in ("load", "plan", "run"))
     return wall, inner, rss_kib
 
 
@@ -125,8 +128,8 @@ def main() -> int:
         out_dir = os.path.join(directory, "out")
         py = sys.executable
         variants = [
-            ("onnxrun dump", [args.onnxrun, "dump", model]),
-            ("onnxrun run", [args.onnxrun, "run", model, "--input", f"x={x}", "--output-dir", out_dir]),
+            ("onnxrun dump", [args.onnxrun, "dump", "--timing", model]),
+            ("onnxrun run", [args.onnxrun, "run", "--timing", model, "--input", f"x={x}", "--output-dir", out_dir]),
             ("python onnx.load", [py, "-c", PY_LOAD.format(path=model)]),
             ("ort session", [py, "-c", PY_ORT.format(path=model)]),
             ("ort session+run", [py, "-c", PY_ORT_RUN.format(path=model, x=x)]),

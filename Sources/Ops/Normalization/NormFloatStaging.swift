@@ -2,7 +2,7 @@ import ONNXGraph
 
 /// Float32 staging for the float kernels: a float tensor is used in place; double, float16 and
 /// bfloat16 tensors are converted into a temporary buffer (rounding to nearest for double).
-struct FloatStaging {
+struct NormFloatStaging {
     let pointer: UnsafeMutablePointer<Float>
     private let owned: Bool
 
@@ -16,7 +16,7 @@ struct FloatStaging {
         }
         pointer = .allocate(capacity: max(t.count, 1))
         owned = true
-        FloatStaging.load(t, into: pointer)
+        NormFloatStaging.load(t, into: pointer)
     }
 
     /// A fresh, uninitialized buffer of `count` floats.

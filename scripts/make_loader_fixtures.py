@@ -269,6 +269,11 @@ def main():
                           initializer=[neg_init])
     save(model(g), "bad_negative_dims.onnx", check=False)
 
+    w1 = numpy_helper.from_array(np.zeros(2, dtype=np.float32), "w")
+    g = helper.make_graph([helper.make_node("Add", ["x", "w"], ["y"], name="add")], "dup", [xin], [yout],
+                          initializer=[w1, w1])
+    save(model(g), "bad_duplicate_initializer.onnx", check=False)
+
     # --- every attribute type on a custom-domain node, Constant nodes, sparse initializers
     small = numpy_helper.from_array(np.array([[1, 2], [3, 4]], dtype=np.int32), "small")
     sp_vals = numpy_helper.from_array(np.array([5.0, 7.0], dtype=np.float32), "sp")

@@ -15,7 +15,14 @@ struct CorpusTests {
             let path = root + "/" + file
             if file.hasSuffix(".onnx") {
                 models += 1
-                do { _ = try ModelLoader.load(path: path) } catch { failures.append(error.description) }
+                let start = ContinuousClock.now
+                do {
+                    let m = try ModelLoader.load(path: path)
+                    let elapsed = ContinuousClock.now - start
+                    if elapsed > .milliseconds(100) {
+                        print("corpus: \(file): \(m.graph.totalNodeCount) nodes, \(m.graph.initializers.count) initializers in \(elapsed), peak RSS \(peakRSS())")
+                    }
+                } catch { failures.append(error.description) }
             } else if file.hasSuffix(".pb") {
                 tensors += 1
                 do { _ = try TensorDecoder.decodeTensor(path: path) } catch { failures.append(error.description) }
@@ -39,4 +46,10 @@ struct CorpusTests {
         for f in failures.prefix(50) { Issue.record("\(f)") }
         print("corpus: \(models) models, \(tensors) tensors (\(compared) compared), \(failures.count) failures")
     }
+}
+
+/// `VmHWM` from /proc/self/status (peak resident set), for the corpus log.
+func peakRSS() -> String {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return "?" }
+    return status.split(separator: "\n").first { $0.hasPrefix("VmHWM") }.map { $0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces) } ?? "?"
 }

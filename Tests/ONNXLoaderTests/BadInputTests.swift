@@ -135,6 +135,11 @@ import ONNXGraph
         #expect(model.irVersion == 0 && model.graph.nodes.count == 3)
     }
 
+    @Test func descriptionIsOneLine() {
+        let error = LoadError(.missingField("graph"), context: ["a\nb.onnx", "graph 'g\r\n'"])
+        #expect(error.description == "a b.onnx: graph 'g ': required field 'graph' is missing")
+    }
+
     @Test func emptyInputHasNoGraph() {
         #expect(Self.load(bytes: [])?.kind == .missingField("graph"))
     }

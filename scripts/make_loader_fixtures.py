@@ -240,6 +240,12 @@ def main():
                                        "ext", [xin], [yout], initializer=[t]))
 
     save(ext_model("external.bin"), "external.onnx", check=False)
+    shared = ext_model("external.bin")
+    w2 = TensorProto()
+    w2.CopyFrom(shared.graph.initializer[0])
+    w2.name = "w2"
+    shared.graph.initializer.append(w2)  # same bytes as "w": must not alias its storage
+    save(shared, "external_shared.onnx", check=False)
     expected_ext = {"hex": storage_hex(w, F)}
     with open(os.path.join(ROOT, "external_expected.json"), "w") as f:
         json.dump(expected_ext, f)

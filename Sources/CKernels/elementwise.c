@@ -2,42 +2,80 @@
 #include <math.h>
 #include <string.h>
 
-/* Plain loops; clang vectorizes them for the baseline ISA. `y` may alias an input exactly, so the
- * pointers are not restrict-qualified; each iteration reads before it writes the same index. */
+/* Plain loops that clang vectorizes, instantiated once per tier: the unsuffixed function for the
+ * baseline ISA (the scalar reference), `__avx2` and `__avx512` with per-function target attributes.
+ * Floating-point contraction is off, so every tier computes the same operations and the tiers
+ * agree bit for bit. `y` may alias an input exactly, so pointers are not restrict-qualified; each
+ * iteration reads before it writes the same index. */
+#pragma clang fp contract(off)
 
-#define CK_BINARY(name, expr)                                                          \
-    void ck_f32_v##name(const float *a, const float *b, float *y, size_t n) {         \
-        for (size_t i = 0; i < n; i++) { float p = a[i], q = b[i]; y[i] = (expr); }     \
-    }                                                                                  \
-    void ck_f32_v##name##c(const float *a, float c, float *y, size_t n) {             \
-        for (size_t i = 0; i < n; i++) { float p = a[i], q = c; y[i] = (expr); }        \
+#define CK_AVX2 __attribute__((target("avx2")))
+#define CK_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx2")))
+#define CK_BODY static inline __attribute__((always_inline))
+
+#define CK_TIERS_BINARY(name)                                                                              \
+    void ck_f32_##name(const float *a, const float *b, float *y, size_t n) { name##_body(a, b, y, n); }    \
+    CK_AVX2 void ck_f32_##name##__avx2(const float *a, const float *b, float *y, size_t n) {             \
+        name##_body(a, b, y, n);                                                                           \
+    }                                                                                                      \
+    CK_AVX512 void ck_f32_##name##__avx512(const float *a, const float *b, float *y, size_t n) {         \
+        name##_body(a, b, y, n);                                                                           \
     }
+
+#define CK_TIERS_CONST(name)                                                                               \
+    void ck_f32_##name(const float *a, float c, float *y, size_t n) { name##_body(a, c, y, n); }           \
+    CK_AVX2 void ck_f32_##name##__avx2(const float *a, float c, float *y, size_t n) {                    \
+        name##_body(a, c, y, n);                                                                           \
+    }                                                                                                      \
+    CK_AVX512 void ck_f32_##name##__avx512(const float *a, float c, float *y, size_t n) {                \
+        name##_body(a, c, y, n);                                                                           \
+    }
+
+#define CK_TIERS_UNARY(name)                                                                               \
+    void ck_f32_##name(const float *x, float *y, size_t n) { name##_body(x, y, n); }                       \
+    CK_AVX2 void ck_f32_##name##__avx2(const float *x, float *y, size_t n) { name##_body(x, y, n); }      \
+    CK_AVX512 void ck_f32_##name##__avx512(const float *x, float *y, size_t n) { name##_body(x, y, n); }
+
+#define CK_BINARY(name, expr)                                                                              \
+    CK_BODY void v##name##_body(const float *a, const float *b, float *y, size_t n) {                      \
+        for (size_t i = 0; i < n; i++) { float p = a[i], q = b[i]; y[i] = (expr); }                        \
+    }                                                                                                      \
+    CK_BODY void v##name##c_body(const float *a, float c, float *y, size_t n) {                            \
+        for (size_t i = 0; i < n; i++) { float p = a[i], q = c; y[i] = (expr); }                           \
+    }                                                                                                      \
+    CK_TIERS_BINARY(v##name)                                                                               \
+    CK_TIERS_CONST(v##name##c)
 
 CK_BINARY(add, p + q)
 CK_BINARY(sub, p - q)
 CK_BINARY(mul, p * q)
 CK_BINARY(div, p / q)
 
-void ck_f32_vrsubc(const float *a, float c, float *y, size_t n) {
+CK_BODY void vrsubc_body(const float *a, float c, float *y, size_t n) {
     for (size_t i = 0; i < n; i++) y[i] = c - a[i];
 }
+CK_TIERS_CONST(vrsubc)
 
-void ck_f32_vrdivc(const float *a, float c, float *y, size_t n) {
+CK_BODY void vrdivc_body(const float *a, float c, float *y, size_t n) {
     for (size_t i = 0; i < n; i++) y[i] = c / a[i];
 }
+CK_TIERS_CONST(vrdivc)
 
-void ck_f32_sqrt(const float *x, float *y, size_t n) {
+CK_BODY void sqrt_body(const float *x, float *y, size_t n) {
     for (size_t i = 0; i < n; i++) y[i] = __builtin_elementwise_sqrt(x[i]);
 }
+CK_TIERS_UNARY(sqrt)
 
-void ck_f32_reciprocal(const float *x, float *y, size_t n) {
+CK_BODY void reciprocal_body(const float *x, float *y, size_t n) {
     for (size_t i = 0; i < n; i++) y[i] = 1.0f / x[i];
 }
+CK_TIERS_UNARY(reciprocal)
 
-void ck_f32_relu(const float *x, float *y, size_t n) {
+CK_BODY void relu_body(const float *x, float *y, size_t n) {
     /* NaN compares false and passes through unchanged. */
     for (size_t i = 0; i < n; i++) { float v = x[i]; y[i] = v < 0.0f ? 0.0f : v; }
 }
+CK_TIERS_UNARY(relu)
 
 static inline uint32_t f2u(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
 static inline float u2f(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }
@@ -45,7 +83,7 @@ static inline float u2f(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }
 /* exp(x): Cephes expf polynomial with Cody-Waite reduction, relative error about 2 ulp for x in
  * [-87.3, 88.7]; +inf above 88.7 (true overflow is at 88.72), exp(-87.3) below -87.3 (where the
  * true value is a subnormal or zero). NaN gives NaN. Branch-free so that loops calling it vectorize. */
-static inline float ck_expf(float x) {
+CK_BODY float ck_expf(float x) {
     float in = x;
     x = x > 88.7f ? 88.7f : x;
     x = x < -87.3f ? -87.3f : x;
@@ -64,21 +102,22 @@ static inline float ck_expf(float x) {
     p = p * r + 1.6666665459e-1f;
     p = p * r + 5.0000001201e-1f;
     p = p * z + r + 1.0f;
-    /* 2^k for k in [-126, 128): build the exponent in two halves to cover k = 128. */
+    /* 2^k for k in [-126, 128]: build the exponent in two halves to cover k = 128. */
     int32_t k1 = k >> 1, k2 = k - k1;
     float e = p * u2f((uint32_t)(k1 + 127) << 23) * u2f((uint32_t)(k2 + 127) << 23);
     return in > 88.7f ? INFINITY : e;
 }
 
-void ck_f32_sigmoid(const float *x, float *y, size_t n) {
+CK_BODY void sigmoid_body(const float *x, float *y, size_t n) {
     for (size_t i = 0; i < n; i++) y[i] = 1.0f / (1.0f + ck_expf(-x[i]));
 }
+CK_TIERS_UNARY(sigmoid)
 
-void ck_f32_tanh(const float *x, float *y, size_t n) {
+CK_BODY void tanh_body(const float *x, float *y, size_t n) {
     for (size_t i = 0; i < n; i++) {
         float v = x[i];
         float a = fabsf(v);
-        /* |x| < 0.625: Cephes odd polynomial; otherwise 1 - 2 / (exp(2|x|) + 1). */
+        /* |x| < 0.625: Cephes odd polynomial; otherwise 1 - 2 / (exp(2|x|) + 1) with x's sign. */
         float z = v * v;
         float p = -5.70498872745e-3f;
         p = p * z + 2.06390887954e-2f;
@@ -91,6 +130,16 @@ void ck_f32_tanh(const float *x, float *y, size_t n) {
         y[i] = a < 0.625f ? small : big;
     }
 }
+CK_TIERS_UNARY(tanh)
+
+CK_BODY void gelu_tanh_body(const float *x, float *y, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        float v = x[i];
+        float u = 0.7978845608028654f * (v + 0.044715f * v * v * v);
+        y[i] = v / (1.0f + ck_expf(-2.0f * u));
+    }
+}
+CK_TIERS_UNARY(gelu_tanh)
 
 void ck_f32_erf(const float *x, float *y, size_t n) {
     for (size_t i = 0; i < n; i++) y[i] = erff(x[i]);
@@ -102,13 +151,5 @@ void ck_f32_gelu(const float *x, float *y, size_t n) {
     for (size_t i = 0; i < n; i++) {
         double v = (double)x[i];
         y[i] = (float)(0.5 * v * erfc(-v * 0.70710678118654752440));
-    }
-}
-
-void ck_f32_gelu_tanh(const float *x, float *y, size_t n) {
-    for (size_t i = 0; i < n; i++) {
-        float v = x[i];
-        float u = 0.7978845608028654f * (v + 0.044715f * v * v * v);
-        y[i] = v / (1.0f + ck_expf(-2.0f * u));
     }
 }

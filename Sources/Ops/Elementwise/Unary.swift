@@ -89,12 +89,16 @@ func requireOneInput(_ node: NodeAttributes) throws(OpError) {
 }
 
 enum SqrtMath: UnaryMath {
-    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { ck_f32_sqrt(x, y, n) }
+    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        F32Tier.pick(ck_f32_sqrt, ck_f32_sqrt__avx2, ck_f32_sqrt__avx512)(x, y, n)
+    }
     @inline(__always) static func double(_ x: Double) -> Double { x.squareRoot() }
 }
 
 enum ReciprocalMath: UnaryMath {
-    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { ck_f32_reciprocal(x, y, n) }
+    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        F32Tier.pick(ck_f32_reciprocal, ck_f32_reciprocal__avx2, ck_f32_reciprocal__avx512)(x, y, n)
+    }
     @inline(__always) static func double(_ x: Double) -> Double { 1 / x }
 }
 
@@ -104,18 +108,24 @@ enum ErfMath: UnaryMath {
 }
 
 enum TanhMath: UnaryMath {
-    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { ck_f32_tanh(x, y, n) }
+    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        F32Tier.pick(ck_f32_tanh, ck_f32_tanh__avx2, ck_f32_tanh__avx512)(x, y, n)
+    }
     @inline(__always) static func double(_ x: Double) -> Double { tanh(x) }
 }
 
 enum SigmoidMath: UnaryMath {
-    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { ck_f32_sigmoid(x, y, n) }
+    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        F32Tier.pick(ck_f32_sigmoid, ck_f32_sigmoid__avx2, ck_f32_sigmoid__avx512)(x, y, n)
+    }
     @inline(__always) static func double(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
 }
 
 /// max(x, 0); NaN passes through; integers exactly.
 enum ReluMath: UnaryMath {
-    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { ck_f32_relu(x, y, n) }
+    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        F32Tier.pick(ck_f32_relu, ck_f32_relu__avx2, ck_f32_relu__avx512)(x, y, n)
+    }
     @inline(__always) static func double(_ x: Double) -> Double { x < 0 ? 0 : x }
     @inline(__always) static func int<T: FixedWidthInteger>(_ x: T) -> T { x < 0 ? 0 : x }
 }
@@ -128,7 +138,9 @@ enum GeluErfMath: UnaryMath {
 
 /// 0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³))), as x / (1 + exp(-2u)).
 enum GeluTanhMath: UnaryMath {
-    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { ck_f32_gelu_tanh(x, y, n) }
+    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        F32Tier.pick(ck_f32_gelu_tanh, ck_f32_gelu_tanh__avx2, ck_f32_gelu_tanh__avx512)(x, y, n)
+    }
     @inline(__always) static func double(_ x: Double) -> Double {
         let u = 0.79788456080286535588 * (x + 0.044715 * x * x * x)
         return x / (1 + exp(-2 * u))

@@ -1,3 +1,84 @@
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
+#include "ck_cpu.h"
+
+/* GEMM kernels: row-major matrices on raw pointers with leading dimensions (in elements).
+ *
+ * Tier arguments choose the instruction set explicitly (callers pass the active tier; tests pass
+ * each tier the host supports). A tier the host lacks must not be passed. fp32 uses AVX-512F+FMA
+ * at CK_TIER_AVX512BW and CK_TIER_AVX512_VNNI, AVX2+FMA at CK_TIER_AVX2 and CK_TIER_AVX_VNNI, and
+ * the scalar code below that. int8 uses AVX-512 VNNI at CK_TIER_AVX512_VNNI, AVX2 (exact 16-bit
+ * widening, no saturating vpmaddubsw) at CK_TIER_AVX2 ... CK_TIER_AVX_VNNI, and scalar code below. */
+
+/* ---------------------------------------------------------------- fp32 ---------------------------
+ * C[m×n] = alpha · op(A) · op(B) + beta · C + bias
+ *   op(A) is m×k: A[i*lda + p], or A[p*lda + i] when trans_a (A stored k×m).
+ *   op(B) is k×n: B[p*ldb + j], or B[j*ldb + p] when trans_b (B stored n×k).
+ *   bias: n floats added to every row, or NULL. When beta == 0, C is not read (may hold NaN).
+ * Results differ from the scalar reference only by summation order (tolerance ~K·eps·Σ|a·b|). */
+
+/// Scalar reference: straightforward triple loop, float accumulation in k order.
+void ck_sgemm_ref(int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha,
+                  const float *a, size_t lda, const float *b, size_t ldb, float beta,
+                  float *c, size_t ldc, const float *bias);
+
+/// Floats needed for B (k×n) packed by ck_sgemm_pack_b: panels of 16 columns, zero padded.
+size_t ck_sgemm_packed_b_count(size_t k, size_t n);
+
+/// Packs op(B) (k×n) into `packed` (ck_sgemm_packed_b_count(k, n) floats, 64-byte aligned
+/// preferred). The layout is the same for every tier.
+void ck_sgemm_pack_b(int trans_b, size_t k, size_t n, const float *b, size_t ldb, float *packed);
+
+/// C = alpha · op(A) · B + beta · C + bias with B prepacked by ck_sgemm_pack_b(k, n).
+void ck_sgemm_packed(CKTier tier, int trans_a, size_t m, size_t n, size_t k, float alpha,
+                     const float *a, size_t lda, const float *packed_b, float beta,
+                     float *c, size_t ldc, const float *bias);
+
+/// C = alpha · op(A) · op(B) + beta · C + bias, packing B on the fly. Returns 0, or -1 when the
+/// packing buffer could not be allocated (C untouched).
+int ck_sgemm(CKTier tier, int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha,
+             const float *a, size_t lda, const float *b, size_t ldb, float beta,
+             float *c, size_t ldc, const float *bias);
+
+/* ---------------------------------------------------------------- int8 ---------------------------
+ * C_i32[m×n] = Σ_p (A[i,p] − za[i]) · (B[p,j] − zb[j]), exact modulo 2^32 on every tier.
+ *   A: m×k bytes, row-major with lda; uint8 when a_signed == 0, int8 otherwise.
+ *   B: k×n bytes, row-major with ldb; uint8 when b_signed == 0, int8 otherwise.
+ *   Zero points are int32 values in the operand's own range (0…255 or −128…127):
+ *   a_zp[i * a_zp_stride] (stride 0: per tensor, 1: per row), b_zp[j * b_zp_stride] (stride 0:
+ *   per tensor, 1: per column); NULL means zero.
+ * Internally A is read as u8 (int8 A is offset by +128) and B as s8 (uint8 B is offset by −128);
+ * the zero points are shifted the same way, so the result is unchanged:
+ *   C = Σ a·b − zb·rowsum(a) − za·colsum(b) + k·za·zb   (mod 2^32). */
+
+/// Scalar reference: direct Σ (A − za)(B − zb) in 64-bit, truncated to int32.
+void ck_qgemm_ref(int a_signed, int b_signed, size_t m, size_t n, size_t k,
+                  const void *a, size_t lda, const int32_t *a_zp, size_t a_zp_stride,
+                  const void *b, size_t ldb, const int32_t *b_zp, size_t b_zp_stride,
+                  int32_t *c, size_t ldc);
+
+/// Bytes needed for B (k×n) packed by ck_qgemm_pack_b: panels of 16 columns × (k rounded up to 4).
+size_t ck_qgemm_packed_b_bytes(size_t k, size_t n);
+
+/// Packs B (k×n, row-major, ldb) as s8 (uint8 B offset by −128) into `packed`
+/// (ck_qgemm_packed_b_bytes(k, n) bytes) and writes the n column sums of the s8 values to
+/// `col_sums`. The layout is the same for every tier.
+void ck_qgemm_pack_b(int b_signed, size_t k, size_t n, const void *b, size_t ldb,
+                     int8_t *packed, int32_t *col_sums);
+
+/// C_i32 from A and a B packed by ck_qgemm_pack_b (b_signed must be the value used to pack).
+/// Returns 0, or -1 when the small A-panel buffer could not be allocated (C untouched).
+int ck_qgemm_packed(CKTier tier, int a_signed, size_t m, size_t n, size_t k,
+                    const void *a, size_t lda, const int32_t *a_zp, size_t a_zp_stride,
+                    const int8_t *packed_b, const int32_t *col_sums, int b_signed,
+                    const int32_t *b_zp, size_t b_zp_stride, int32_t *c, size_t ldc);
+
+/// Requantizes an int32 matrix: y[i,j] = saturate(rint(c[i,j] · m_ij + y_zp)) with
+/// m_ij = (a_scale[i·a_scale_stride] · b_scale[j·b_scale_stride]) / y_scale computed in float
+/// and the product and rounding (half to even) in double, as ONNX's QLinearMatMul reference does.
+/// Output is uint8 (y_signed == 0) or int8, row-major with ldy.
+void ck_qgemm_requantize(size_t m, size_t n, const int32_t *c, size_t ldc,
+                         const float *a_scale, size_t a_scale_stride,
+                         const float *b_scale, size_t b_scale_stride, float y_scale, int32_t y_zp,
+                         int y_signed, void *y, size_t ldy);

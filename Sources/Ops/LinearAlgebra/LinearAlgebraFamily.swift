@@ -1,5 +1,10 @@
 /// Registrations of the LinearAlgebra family: one line per op.
 enum LinearAlgebraFamily {
     static let schemas: [OpSchema] = [
+        OpSchema(MatMul.self, "MatMul"),
+        OpSchema(Gemm.self, "Gemm"),
+        OpSchema(MatMulInteger.self, "MatMulInteger", versions: 10...OpRegistry.maximumOpset),
+        OpSchema(QLinearMatMul.self, "QLinearMatMul", versions: 10...OpRegistry.maximumOpset),
+        OpSchema(Einsum.self, "Einsum", versions: 12...OpRegistry.maximumOpset),
     ]
 }

@@ -1,0 +1,80 @@
+import CKernels
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension CPUTier {
+    /// The C kernels' tier value.
+    var ck: CKTier { CKTier(rawValue: UInt32(rawValue)) }
+
+    /// Every tier this host can run, lowest first. `avxVNNI` (AVX2 + VEX VNNI) does not imply
+    /// AVX-512, so a host detected as `avxVNNI` runs scalar, avx2 and avxVNNI only.
+    public static var runnable: [CPUTier] {
+        switch detected {
+        case .avxVNNI: [.scalar, .avx2, .avxVNNI]
+        default: allCases.filter { $0 <= detected }
+        }
+    }
+}
+
+/// fp32 GEMM on raw row-major pointers: `C[m×n] = alpha·op(A)·op(B) + beta·C + bias`.
+///
+/// `op(A)` is m×k (`A[i*lda + p]`, or `A[p*lda + i]` when `transA`); `op(B)` is k×n (`B[p*ldb + j]`,
+/// or `B[j*ldb + p]` when `transB`); `bias` is n floats added to every row. When `beta == 0`, C is
+/// not read. Tiers differ from the scalar reference only in summation order.
+public enum Gemm {
+    /// Runs on `tier` (default: the active tier), packing B on the fly. Returns false when the
+    /// packing buffer could not be allocated.
+    @discardableResult
+    public static func sgemm(tier: CPUTier = .active, transA: Bool = false, transB: Bool = false,
+                             m: Int, n: Int, k: Int, alpha: Float = 1,
+                             a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                             beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int,
+                             bias: UnsafePointer<Float>? = nil) -> Bool {
+        ck_sgemm(tier.ck, transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias) == 0
+    }
+
+    /// Same contract with B prepacked (`packed.k == k`, `packed.n == n`).
+    public static func sgemm(tier: CPUTier = .active, transA: Bool = false, m: Int, alpha: Float = 1,
+                             a: UnsafePointer<Float>, lda: Int, packed: PackedFloatMatrix,
+                             beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int,
+                             bias: UnsafePointer<Float>? = nil) {
+        ck_sgemm_packed(tier.ck, transA ? 1 : 0, m, packed.n, packed.k, alpha, a, lda,
+                        packed.data, beta, c, ldc, bias)
+    }
+
+    /// The scalar reference (triple loop, float accumulation in k order).
+    public static func sgemmReference(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
+                                      alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+                                      b: UnsafePointer<Float>, ldb: Int, beta: Float = 0,
+                                      c: UnsafeMutablePointer<Float>, ldc: Int, bias: UnsafePointer<Float>? = nil) {
+        ck_sgemm_ref(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias)
+    }
+}
+
+/// A k×n fp32 matrix packed once into the GEMM kernels' layout (the same for every tier).
+/// Owns its memory; immutable after init, so it may be shared across threads.
+public final class PackedFloatMatrix: @unchecked Sendable {
+    public let k: Int
+    public let n: Int
+    let data: UnsafeMutablePointer<Float>
+
+    /// Packs `op(B)` (k×n): `B[p*ldb + j]`, or `B[j*ldb + p]` when `transB`. Nil when the dims are
+    /// negative or the buffer cannot be allocated.
+    public init?(transB: Bool = false, k: Int, n: Int, b: UnsafePointer<Float>, ldb: Int) {
+        guard k >= 0, n >= 0 else { return nil }
+        let count = ck_sgemm_packed_b_count(k, n)
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<Float>.stride)
+        var raw: UnsafeMutableRawPointer?
+        guard !overflow, posix_memalign(&raw, 64, max(bytes, 64)) == 0, let raw else { return nil }
+        self.k = k
+        self.n = n
+        self.data = raw.bindMemory(to: Float.self, capacity: count)
+        ck_sgemm_pack_b(transB ? 1 : 0, k, n, b, ldb, data)
+    }
+
+    deinit { free(data) }
+}

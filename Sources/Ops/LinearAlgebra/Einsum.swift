@@ -1,0 +1,127 @@
+import ONNXGraph
+
+/// Einsum (opsets 12, 28): `output[out] = Σ_{labels not in out} Π_i input_i[term_i]`.
+///
+/// Supports explicit (`->`) and implicit output (labels used once, ASCII order, ellipsis dims
+/// first), an ellipsis per term (broadcast, right-aligned), repeated labels within a term
+/// (diagonals), reductions, and size-1 dims broadcasting against a label's size (as numpy does).
+/// Types: every numeric type the spec lists; integers wrap, float16 / bfloat16 accumulate in float.
+/// Evaluation is a direct loop over output × reduced index space (correct for any equation; not a
+/// contraction-ordering optimizer).
+public struct Einsum: Operator, Hashable {
+    let equation: EinsumEquation
+
+    public init(_ node: NodeAttributes) throws(OpError) {
+        guard let text = try node.string("equation") else { throw OpError(.missingAttribute("equation")) }
+        equation = try EinsumEquation(text)
+        guard node.inputCount == equation.inputTerms.count else {
+            throw OpError(.wrongInputCount(expected: "\(equation.inputTerms.count) (per the equation)",
+                                           actual: node.inputCount))
+        }
+    }
+
+    public func evaluate(_ io: inout OpIO) throws(OpError) {
+        var inputs: [Tensor] = []
+        for i in 0..<io.inputCount { inputs.append(try io.required(i)) }
+        guard let dtype = inputs.first?.dataType else { throw OpError(.missingInput(index: 0)) }
+        for (i, t) in inputs.enumerated() where t.dataType != dtype { throw OpError.type(i, t.dataType) }
+        let (termLabels, outLabels) = try equation.resolve(ranks: inputs.map(\.rank))
+
+        // Label sizes: equal wherever a label appears, or 1 (broadcast).
+        var size = [Int](repeating: -1, count: EinsumEquation.ellipsisBase * 2)
+        for (labels, t) in zip(termLabels, inputs) {
+            for (l, d) in zip(labels, t.shape) {
+                if size[l] == -1 || size[l] == 1 { size[l] = d }
+                else if d != 1 && d != size[l] {
+                    throw OpError.shape("Einsum: a label has sizes \(size[l]) and \(d)")
+                }
+            }
+        }
+        let used = Set(termLabels.joined())
+        let reduced = used.subtracting(outLabels).sorted()
+        let loopLabels = outLabels + reduced
+        let outShape = outLabels.map { size[$0] }
+        var strides: [[Int]] = []   // per input, per loop label
+        for (labels, t) in zip(termLabels, inputs) {
+            let cs = Broadcast.contiguousStrides(t.shape)
+            strides.append(loopLabels.map { l in
+                var s = 0
+                for (d, dl) in labels.enumerated() where dl == l && t.shape[d] != 1 { s += cs[d] }
+                return s
+            })
+        }
+        let y = try io.allocate(dtype, outShape)
+        io.setOutput(0, y)
+        if y.count == 0 { return }
+        let plan = Loops(sizes: loopLabels.map { size[$0] }, outRank: outLabels.count, strides: strides)
+        switch dtype {
+        case .float: plan.run(inputs, y, Float.self)
+        case .double: plan.run(inputs, y, Double.self)
+        case .int8: plan.run(inputs, y, Int8.self)
+        case .int16: plan.run(inputs, y, Int16.self)
+        case .int32: plan.run(inputs, y, Int32.self)
+        case .int64: plan.run(inputs, y, Int64.self)
+        case .uint8: plan.run(inputs, y, UInt8.self)
+        case .uint16: plan.run(inputs, y, UInt16.self)
+        case .uint32: plan.run(inputs, y, UInt32.self)
+        case .uint64: plan.run(inputs, y, UInt64.self)
+        case .float16, .bfloat16:
+            let bf = dtype == .bfloat16
+            var wide: [Tensor] = []
+            for t in inputs {
+                let f = try LinalgLoops.floatScratch(t.shape)
+                LinalgLoops.widen(t.elements(UInt16.self), f.elements(Float.self), count: t.count, bfloat: bf)
+                wide.append(f)
+            }
+            let yf = try LinalgLoops.floatScratch(outShape)
+            plan.run(wide, yf, Float.self)
+            LinalgLoops.narrow(yf.elements(Float.self), y.elements(UInt16.self), count: y.count, bfloat: bf)
+        default: throw OpError.type(0, dtype)
+        }
+    }
+
+    /// The loop nest: output labels first (row-major over the output), then reduced labels.
+    struct Loops {
+        let sizes: [Int]
+        let outRank: Int
+        let strides: [[Int]]
+
+        func run<T: LinalgScalar>(_ inputs: [Tensor], _ y: Tensor, _: T.Type) {
+            let n = inputs.count, rank = sizes.count
+            let ptrs = inputs.map { $0.elements(T.self) }
+            let yp = y.elements(T.self)
+            var redCount = 1
+            for d in outRank..<rank { redCount *= sizes[d] }
+            var counter = [Int](repeating: 0, count: rank)
+            var offsets = [Int](repeating: 0, count: n)
+            let outCount = y.count
+            for o in 0..<outCount {
+                var acc = T.zero
+                for _ in 0..<redCount {
+                    var prod = ptrs[0][offsets[0]]
+                    if n > 1 { for i in 1..<n { prod = T.mul(prod, ptrs[i][offsets[i]]) } }
+                    acc = T.add(acc, prod)
+                    advance(&counter, &offsets, from: outRank)
+                }
+                yp[o] = acc
+                // The reduced counters wrapped to 0; step the output counters.
+                advance(&counter, &offsets, from: 0, limit: outRank)
+            }
+        }
+
+        /// Odometer step over dims `from..<limit` (innermost last), updating every input's offset.
+        @inline(__always)
+        private func advance(_ counter: inout [Int], _ offsets: inout [Int], from: Int, limit: Int? = nil) {
+            let end = limit ?? sizes.count
+            var d = end - 1
+            while d >= from {
+                counter[d] += 1
+                for i in 0..<offsets.count { offsets[i] += strides[i][d] }
+                if counter[d] < sizes[d] { return }
+                for i in 0..<offsets.count { offsets[i] -= strides[i][d] * sizes[d] }
+                counter[d] = 0
+                d -= 1
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import Kernels
+import ONNXGraph
+
+/// The int8 × int8 → int32 batched product shared by MatMulInteger and QLinearMatMul.
+enum IntegerMatMul {
+    static func isInt8(_ t: DataType) -> Bool { t == .uint8 || t == .int8 }
+
+    /// A zero point as Int32 values plus where each batch's values start.
+    struct ZeroPoint {
+        let values: Tensor
+        let layout: QuantParamLayout
+
+        init?(_ t: Tensor?, expected: DataType, input: Int, role: QuantParamLayout.Role, geometry g: MatMulGeometry,
+              name: String) throws(OpError) {
+            guard let t else { return nil }
+            guard t.dataType == expected else { throw OpError.type(input, t.dataType) }
+            layout = try QuantParamLayout(shape: t.shape, count: t.count, role: role, geometry: g, name: name)
+            do { values = try Tensor(allocating: .int32, shape: [max(t.count, 1)]) } catch { throw OpError(error) }
+            let dst = values.elements(Int32.self)
+            if expected == .int8 {
+                let src = t.elements(Int8.self)
+                for i in 0..<t.count { dst[i] = Int32(src[i]) }
+            } else {
+                let src = t.elements(UInt8.self)
+                for i in 0..<t.count { dst[i] = Int32(src[i]) }
+            }
+        }
+
+        func pointer(_ batch: Int, _ g: MatMulGeometry) -> UnsafePointer<Int32> {
+            UnsafePointer(values.elements(Int32.self) + layout.offset(batch, g))
+        }
+    }
+
+    /// `c` (batchCount·m·n int32, contiguous) = Σ (A − za)(B − zb) per batch. `packed` (a 2-D B
+    /// packed at plan time) replaces `b` when given; otherwise B is packed here, once per distinct matrix.
+    static func run(_ g: MatMulGeometry, a: Tensor, b: Tensor?, packed: PackedInt8Matrix?,
+                    aZero: ZeroPoint?, bZero: ZeroPoint?, c: UnsafeMutablePointer<Int32>) throws(OpError) {
+        let aSigned = a.dataType == .int8
+        let tier = CPUTier.active
+        let aBase = UnsafeRawPointer(a.data)
+        let zeroPointsShared = aZero.map { $0.layout.stride == 0 && $0.layout.isShared } ?? true
+            && (bZero.map { $0.layout.isShared } ?? true)
+        var shared = packed
+        if shared == nil, g.foldsBatchIntoRows, zeroPointsShared { shared = try pack(b, g, batch: 0) }
+        if g.foldsBatchIntoRows, zeroPointsShared, let matrix = shared {
+            guard QGemm.gemm(tier: tier, aSigned: aSigned, m: g.batchCount * g.m, a: aBase, lda: g.k,
+                             aZeroPoints: aZero?.pointer(0, g), aZeroPointStride: 0, b: matrix,
+                             bZeroPoints: bZero?.pointer(0, g), bZeroPointStride: bZero?.layout.stride ?? 0,
+                             c: c, ldc: g.n)
+            else { throw OpError.outOfMemory }
+            return
+        }
+        var current = packed
+        var currentOffset = packed == nil ? -1 : 0
+        for batch in 0..<g.batchCount {
+            let bOff = g.bOffset(batch)
+            if packed == nil, bOff != currentOffset {
+                current = try pack(b, g, batch: batch)
+                currentOffset = bOff
+            }
+            guard let matrix = current else { throw OpError(.missingInput(index: 1)) }
+            guard QGemm.gemm(tier: tier, aSigned: aSigned, m: g.m, a: aBase + g.aOffset(batch), lda: g.k,
+                             aZeroPoints: aZero?.pointer(batch, g), aZeroPointStride: aZero?.layout.stride ?? 0,
+                             b: matrix, bZeroPoints: bZero?.pointer(batch, g),
+                             bZeroPointStride: bZero?.layout.stride ?? 0, c: c + batch * g.m * g.n, ldc: g.n)
+            else { throw OpError.outOfMemory }
+        }
+    }
+
+    /// Packs the B matrix of `batch` (nil B gives nil).
+    static func pack(_ b: Tensor?, _ g: MatMulGeometry, batch: Int) throws(OpError) -> PackedInt8Matrix? {
+        guard let b else { return nil }
+        guard let p = PackedInt8Matrix(signed: b.dataType == .int8, k: g.k, n: g.n,
+                                       b: UnsafeRawPointer(b.data) + g.bOffset(batch), ldb: g.n)
+        else { throw OpError.outOfMemory }
+        return p
+    }
+
+    /// Packs a constant 2-D int8/uint8 B (plan time); nil for other inputs.
+    static func prepack(_ b: Tensor) throws(OpError) -> PrepackedB? {
+        guard isInt8(b.dataType), b.rank == 2 else { return nil }
+        guard let p = PackedInt8Matrix(signed: b.dataType == .int8, k: b.shape[0], n: b.shape[1],
+                                       b: UnsafeRawPointer(b.data), ldb: b.shape[1])
+        else { throw OpError.outOfMemory }
+        return PrepackedB(.int8(p), sourceShape: b.shape)
+    }
+}

@@ -1,0 +1,101 @@
+import Kernels
+import ONNXGraph
+
+/// MatMul (opsets 1, 9, 13): numpy `matmul`: rank-1 promotion, broadcast batch dims.
+///
+/// Types: float (fp32 GEMM kernels), float16 / bfloat16 (computed in float, rounded once),
+/// double, int32, int64, uint32, uint64 (integers wrap on overflow).
+/// A constant 2-D fp32 B can be packed once with `prepacking(b:)` (see `PrepackedB`).
+public struct MatMul: Operator, Hashable {
+    /// B packed at plan time, or nil.
+    public var prepackedB: PrepackedB?
+
+    public init(_ node: NodeAttributes) throws(OpError) {
+        guard node.inputCount == 2 else { throw OpError(.wrongInputCount(expected: "2", actual: node.inputCount)) }
+    }
+
+    /// This op with `b` (the constant B input) packed for the fp32 kernels. Unchanged when `b` is
+    /// not a 2-D float tensor.
+    public func prepacking(b: Tensor) throws(OpError) -> MatMul {
+        guard b.dataType == .float, b.rank == 2 else { return self }
+        guard let p = PackedFloatMatrix(k: b.shape[0], n: b.shape[1], b: b.elements(Float.self), ldb: b.shape[1]) else {
+            throw OpError.outOfMemory
+        }
+        var op = self
+        op.prepackedB = PrepackedB(.float(p), sourceShape: b.shape)
+        return op
+    }
+
+    public func inferTypes(_ inputs: [TensorType?], _ node: NodeAttributes) throws(OpError) -> [TensorType] {
+        let a = inputs.first ?? nil, b = inputs.count > 1 ? inputs[1] : nil
+        let dims = try MatMulGeometry.inferDims(a?.dims, b?.dims)
+        return [TensorType(a?.dataType ?? b?.dataType, dims)]
+    }
+
+    public func evaluate(_ io: inout OpIO) throws(OpError) {
+        let a = try io.required(0)
+        let (bInput, bShape) = try PrepackedB.bShape(io, index: 1, prepacked: prepackedB)
+        if let bInput, bInput.dataType != a.dataType { throw OpError.type(1, bInput.dataType) }
+        let g = try MatMulGeometry(a.shape, bShape)
+        let y = try io.allocate(a.dataType, g.outputShape)
+        io.setOutput(0, y)
+        if y.count == 0 { return }
+        if a.dataType == .float, let packed = prepackedB?.float {
+            try Self.floatGemm(g, a.elements(Float.self), nil, packed, y.elements(Float.self))
+            return
+        }
+        guard let b = bInput else { throw OpError(.missingInput(index: 1)) }
+        switch a.dataType {
+        case .float:
+            try Self.floatGemm(g, a.elements(Float.self), b.elements(Float.self), nil, y.elements(Float.self))
+        case .float16, .bfloat16:
+            let bf = a.dataType == .bfloat16
+            let af = try LinalgLoops.floatScratch([a.count]), bfl = try LinalgLoops.floatScratch([b.count])
+            let yf = try LinalgLoops.floatScratch([y.count])
+            LinalgLoops.widen(a.elements(UInt16.self), af.elements(Float.self), count: a.count, bfloat: bf)
+            LinalgLoops.widen(b.elements(UInt16.self), bfl.elements(Float.self), count: b.count, bfloat: bf)
+            try Self.floatGemm(g, af.elements(Float.self), bfl.elements(Float.self), nil, yf.elements(Float.self))
+            LinalgLoops.narrow(yf.elements(Float.self), y.elements(UInt16.self), count: y.count, bfloat: bf)
+        case .double: Self.generic(g, a, b, y, Double.self)
+        case .int32: Self.generic(g, a, b, y, Int32.self)
+        case .int64: Self.generic(g, a, b, y, Int64.self)
+        case .uint32: Self.generic(g, a, b, y, UInt32.self)
+        case .uint64: Self.generic(g, a, b, y, UInt64.self)
+        default: throw OpError.type(0, a.dataType)
+        }
+    }
+
+    /// fp32 batches through the GEMM kernels; `packed` (2-D B) replaces `b` when given.
+    static func floatGemm(_ g: MatMulGeometry, _ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>?,
+                          _ packed: PackedFloatMatrix?, _ y: UnsafeMutablePointer<Float>) throws(OpError) {
+        let tier = CPUTier.active
+        if g.foldsBatchIntoRows {
+            let rows = g.batchCount * g.m
+            if let packed {
+                Kernels.Gemm.sgemm(tier: tier, m: rows, a: a, lda: g.k, packed: packed, c: y, ldc: g.n)
+            } else if let b {
+                guard Kernels.Gemm.sgemm(tier: tier, m: rows, n: g.n, k: g.k, a: a, lda: g.k, b: b, ldb: g.n, c: y, ldc: g.n)
+                else { throw OpError.outOfMemory }
+            }
+            return
+        }
+        for batch in 0..<g.batchCount {
+            let ap = a + g.aOffset(batch), yp = y + batch * g.m * g.n
+            if let packed {
+                Kernels.Gemm.sgemm(tier: tier, m: g.m, a: ap, lda: g.k, packed: packed, c: yp, ldc: g.n)
+            } else if let b {
+                guard Kernels.Gemm.sgemm(tier: tier, m: g.m, n: g.n, k: g.k, a: ap, lda: g.k, b: b + g.bOffset(batch), ldb: g.n,
+                                 c: yp, ldc: g.n)
+                else { throw OpError.outOfMemory }
+            }
+        }
+    }
+
+    static func generic<T: LinalgScalar>(_ g: MatMulGeometry, _ a: Tensor, _ b: Tensor, _ y: Tensor, _: T.Type) {
+        let ap = a.elements(T.self), bp = b.elements(T.self), yp = y.elements(T.self)
+        for batch in 0..<g.batchCount {
+            LinalgLoops.matmul(ap + g.aOffset(batch), bp + g.bOffset(batch), yp + batch * g.m * g.n,
+                               m: g.m, k: g.k, n: g.n)
+        }
+    }
+}

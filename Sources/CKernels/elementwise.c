@@ -80,13 +80,14 @@ CK_TIERS_UNARY(relu)
 static inline uint32_t f2u(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
 static inline float u2f(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }
 
-/* exp(x): Cephes expf polynomial with Cody-Waite reduction, relative error about 2 ulp for x in
- * [-87.3, 88.7]; +inf above 88.7 (true overflow is at 88.72), exp(-87.3) below -87.3 (where the
- * true value is a subnormal or zero). NaN gives NaN. Branch-free so that loops calling it vectorize. */
+/* exp(x): Cephes expf polynomial with Cody-Waite reduction; relative error about 2 ulp where the
+ * result is a normal float. +inf above 88.72283 (where float overflows); 0 below -104 (true
+ * underflow is at -103.97); subnormal results in between carry up to one extra rounding. NaN gives
+ * NaN. Branch-free so that loops calling it vectorize. */
 CK_BODY float ck_expf(float x) {
     float in = x;
-    x = x > 88.7f ? 88.7f : x;
-    x = x < -87.3f ? -87.3f : x;
+    x = x > 88.72283f ? 88.72283f : x;
+    x = x < -104.0f ? -104.0f : x;
     /* n = round(x / ln 2) by the 1.5 * 2^23 trick (valid for |x / ln 2| < 2^22). */
     const float shifter = 12582912.0f;
     float t = x * 1.44269504088896341f + shifter;
@@ -102,11 +103,37 @@ CK_BODY float ck_expf(float x) {
     p = p * r + 1.6666665459e-1f;
     p = p * r + 5.0000001201e-1f;
     p = p * z + r + 1.0f;
-    /* 2^k for k in [-126, 128]: build the exponent in two halves to cover k = 128. */
+    /* 2^k for k in [-150, 128] as two normal factors 2^k1 * 2^k2 (k1, k2 in [-75, 64]). */
     int32_t k1 = k >> 1, k2 = k - k1;
     float e = p * u2f((uint32_t)(k1 + 127) << 23) * u2f((uint32_t)(k2 + 127) << 23);
-    return in > 88.7f ? INFINITY : e;
+    e = in < -104.0f ? 0.0f : e;
+    return in > 88.72283f ? INFINITY : e;
 }
+
+CK_BODY void exp_body(const float *x, float *y, size_t n) {
+    for (size_t i = 0; i < n; i++) y[i] = ck_expf(x[i]);
+}
+CK_TIERS_UNARY(exp)
+
+CK_BODY void neg_body(const float *x, float *y, size_t n) {
+    for (size_t i = 0; i < n; i++) y[i] = -x[i];
+}
+CK_TIERS_UNARY(neg)
+
+CK_BODY void abs_body(const float *x, float *y, size_t n) {
+    for (size_t i = 0; i < n; i++) y[i] = fabsf(x[i]);
+}
+CK_TIERS_UNARY(abs)
+
+CK_BODY void ceil_body(const float *x, float *y, size_t n) {
+    for (size_t i = 0; i < n; i++) y[i] = ceilf(x[i]);
+}
+CK_TIERS_UNARY(ceil)
+
+CK_BODY void floor_body(const float *x, float *y, size_t n) {
+    for (size_t i = 0; i < n; i++) y[i] = floorf(x[i]);
+}
+CK_TIERS_UNARY(floor)
 
 CK_BODY void sigmoid_body(const float *x, float *y, size_t n) {
     for (size_t i = 0; i < n; i++) y[i] = 1.0f / (1.0f + ck_expf(-x[i]));
@@ -152,4 +179,8 @@ void ck_f32_gelu(const float *x, float *y, size_t n) {
         double v = (double)x[i];
         y[i] = (float)(0.5 * v * erfc(-v * 0.70710678118654752440));
     }
+}
+
+void ck_f32_log(const float *x, float *y, size_t n) {
+    for (size_t i = 0; i < n; i++) y[i] = logf(x[i]);
 }

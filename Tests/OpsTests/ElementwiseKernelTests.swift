@@ -40,6 +40,11 @@ struct ElementwiseKernelTierTests {
         ("sigmoid", [ck_f32_sigmoid, ck_f32_sigmoid__avx2, ck_f32_sigmoid__avx512]),
         ("tanh", [ck_f32_tanh, ck_f32_tanh__avx2, ck_f32_tanh__avx512]),
         ("gelu_tanh", [ck_f32_gelu_tanh, ck_f32_gelu_tanh__avx2, ck_f32_gelu_tanh__avx512]),
+        ("exp", [ck_f32_exp, ck_f32_exp__avx2, ck_f32_exp__avx512]),
+        ("neg", [ck_f32_neg, ck_f32_neg__avx2, ck_f32_neg__avx512]),
+        ("abs", [ck_f32_abs, ck_f32_abs__avx2, ck_f32_abs__avx512]),
+        ("ceil", [ck_f32_ceil, ck_f32_ceil__avx2, ck_f32_ceil__avx512]),
+        ("floor", [ck_f32_floor, ck_f32_floor__avx2, ck_f32_floor__avx512]),
     ]
 
     static let binary: [(String, [Binary])] = [
@@ -114,6 +119,7 @@ struct ElementwiseKernelTierTests {
         }
         check(ck_f32_sigmoid, { 1 / (1 + exp(-$0)) }, "sigmoid")
         check(ck_f32_tanh, { tanh($0) }, "tanh")
+        check(ck_f32_exp, { exp($0) }, "exp")
         check(ck_f32_gelu, { 0.5 * $0 * erfc(-$0 / 2.0.squareRoot()) }, "gelu")
     }
 }

@@ -53,10 +53,28 @@ void ck_f32_relu(const float *x, float *y, size_t n);
 void ck_f32_relu__avx2(const float *x, float *y, size_t n);
 void ck_f32_relu__avx512(const float *x, float *y, size_t n);
 
-/* sigmoid, tanh, gelu_tanh: a vectorizable exp approximation; relative error below 1e-6 where the
- * result is a normal float (absolute error below 1e-38 where it underflows). gelu_tanh(x) =
- * 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), computed as x / (1 + exp(-2u)) (no cancellation
- * for negative x; its relative conditioning grows like 2u, about 25 at x = -6). */
+/* neg, abs, ceil, floor: exact. */
+void ck_f32_neg(const float *x, float *y, size_t n);
+void ck_f32_neg__avx2(const float *x, float *y, size_t n);
+void ck_f32_neg__avx512(const float *x, float *y, size_t n);
+void ck_f32_abs(const float *x, float *y, size_t n);
+void ck_f32_abs__avx2(const float *x, float *y, size_t n);
+void ck_f32_abs__avx512(const float *x, float *y, size_t n);
+void ck_f32_ceil(const float *x, float *y, size_t n);
+void ck_f32_ceil__avx2(const float *x, float *y, size_t n);
+void ck_f32_ceil__avx512(const float *x, float *y, size_t n);
+void ck_f32_floor(const float *x, float *y, size_t n);
+void ck_f32_floor__avx2(const float *x, float *y, size_t n);
+void ck_f32_floor__avx512(const float *x, float *y, size_t n);
+
+/* exp, sigmoid, tanh, gelu_tanh: a vectorizable exp approximation; relative error below 1e-6 where
+ * the result is a normal float (absolute error below 1e-38 where it underflows). exp is +inf above
+ * 88.72283 and 0 below -104. gelu_tanh(x) = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), computed as
+ * x / (1 + exp(-2u)) (no cancellation for negative x; its relative conditioning grows like 2u,
+ * about 25 at x = -6). */
+void ck_f32_exp(const float *x, float *y, size_t n);
+void ck_f32_exp__avx2(const float *x, float *y, size_t n);
+void ck_f32_exp__avx512(const float *x, float *y, size_t n);
 void ck_f32_sigmoid(const float *x, float *y, size_t n);
 void ck_f32_sigmoid__avx2(const float *x, float *y, size_t n);
 void ck_f32_sigmoid__avx512(const float *x, float *y, size_t n);
@@ -67,7 +85,8 @@ void ck_f32_gelu_tanh(const float *x, float *y, size_t n);
 void ck_f32_gelu_tanh__avx2(const float *x, float *y, size_t n);
 void ck_f32_gelu_tanh__avx512(const float *x, float *y, size_t n);
 
-/* Baseline only (C library calls). erf: erff. gelu(x) = 0.5 x (1 + erf(x / sqrt 2)), computed as
+/* Baseline only (C library calls). log: logf. erf: erff. gelu(x) = 0.5 x (1 + erf(x / sqrt 2)), computed as
  * 0.5 x erfc(-x / sqrt 2) in double and rounded once (no cancellation for negative x). */
+void ck_f32_log(const float *x, float *y, size_t n);
 void ck_f32_erf(const float *x, float *y, size_t n);
 void ck_f32_gelu(const float *x, float *y, size_t n);

@@ -97,6 +97,11 @@ enum HalfArith<K: ArithKind, H: HalfCodec>: BinaryFn {
 /// Evaluates arithmetic op `K` on the node's two inputs (numpy broadcasting, or the legacy rule).
 func evaluateArithmetic<K: ArithKind>(_ kind: K.Type, _ io: inout OpIO, legacy: LegacyBroadcast?) throws(OpError) {
     let (a, b, plan) = try planBinary(io, legacy: legacy)
+    io.setOutput(0, try arithmetic(kind, a, b, plan, io))
+}
+
+/// `a ∘ b` broadcast by `plan` into a new tensor from `io`'s allocator. a and b must share a type.
+func arithmetic<K: ArithKind>(_ kind: K.Type, _ a: Tensor, _ b: Tensor, _ plan: BroadcastPlan, _ io: OpIO) throws(OpError) -> Tensor {
     try requireSameType(a, b, input: 1)
     let out = try io.allocate(a.dataType, plan.outShape)
     switch a.dataType {
@@ -114,7 +119,7 @@ func evaluateArithmetic<K: ArithKind>(_ kind: K.Type, _ io: inout OpIO, legacy: 
     case .uint64: runBinary(IntArith<K, UInt64>.self, plan, a, b, out)
     default: throw OpError.type(0, a.dataType)
     }
-    io.setOutput(0, out)
+    return out
 }
 
 /// float32 runs go through the C kernels: array ∘ array, array ∘ scalar, scalar ∘ array.

@@ -146,3 +146,47 @@ enum GeluTanhMath: UnaryMath {
         return x / (1 + exp(-2 * u))
     }
 }
+
+enum ExpMath: UnaryMath {
+    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        F32Tier.pick(ck_f32_exp, ck_f32_exp__avx2, ck_f32_exp__avx512)(x, y, n)
+    }
+    @inline(__always) static func double(_ x: Double) -> Double { exp(x) }
+}
+
+enum LogMath: UnaryMath {
+    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { ck_f32_log(x, y, n) }
+    @inline(__always) static func double(_ x: Double) -> Double { log(x) }
+}
+
+/// -x; integers wrap (-T.min == T.min).
+enum NegMath: UnaryMath {
+    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        F32Tier.pick(ck_f32_neg, ck_f32_neg__avx2, ck_f32_neg__avx512)(x, y, n)
+    }
+    @inline(__always) static func double(_ x: Double) -> Double { -x }
+    @inline(__always) static func int<T: FixedWidthInteger>(_ x: T) -> T { 0 &- x }
+}
+
+/// |x|; integers wrap (|T.min| == T.min); unsigned unchanged.
+enum AbsMath: UnaryMath {
+    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        F32Tier.pick(ck_f32_abs, ck_f32_abs__avx2, ck_f32_abs__avx512)(x, y, n)
+    }
+    @inline(__always) static func double(_ x: Double) -> Double { abs(x) }
+    @inline(__always) static func int<T: FixedWidthInteger>(_ x: T) -> T { x < 0 ? 0 &- x : x }
+}
+
+enum CeilMath: UnaryMath {
+    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        F32Tier.pick(ck_f32_ceil, ck_f32_ceil__avx2, ck_f32_ceil__avx512)(x, y, n)
+    }
+    @inline(__always) static func double(_ x: Double) -> Double { x.rounded(.up) }
+}
+
+enum FloorMath: UnaryMath {
+    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        F32Tier.pick(ck_f32_floor, ck_f32_floor__avx2, ck_f32_floor__avx512)(x, y, n)
+    }
+    @inline(__always) static func double(_ x: Double) -> Double { x.rounded(.down) }
+}

@@ -1,0 +1,17 @@
+import ONNXGraph
+
+/// ONNX `GreaterOrEqual` (opsets 12–16): C = (A >= B) as bool, elementwise with numpy broadcasting.
+/// Inputs share one type: float, double, float16, bfloat16, int8/16/32/64, uint8/16/32/64.
+public struct GreaterOrEqual: Operator, Hashable {
+    public init(_ node: NodeAttributes) throws(OpError) {
+        guard node.inputCount == 2 else { throw OpError(.wrongInputCount(expected: "2", actual: node.inputCount)) }
+    }
+
+    public func inferTypes(_ inputs: [TensorType?], _ node: NodeAttributes) throws(OpError) -> [TensorType] {
+        try inferComparison(inputs, legacy: nil)
+    }
+
+    public func evaluate(_ io: inout OpIO) throws(OpError) {
+        try evaluateComparison(GreaterOrEqualKind.self, &io, legacy: nil, allowBool: false, allowString: false)
+    }
+}

@@ -135,6 +135,95 @@ CK_BODY void floor_body(const float *x, float *y, size_t n) {
 }
 CK_TIERS_UNARY(floor)
 
+/* erf and erfc in float from polynomials fitted (Chebyshev, in double, with numpy) to the C library's
+ * erf/erfc; OpsTests check the kernels against erf/erfc in double. With a = |t|:
+ *   erf(a)  = a P(a^2)                     for a < 1,
+ *   erfc(a) = exp(-a^2) / a * Q(1 / a)      for a >= 0.5, Q in three pieces (1/a in [1, 2],
+ *             [0.5, 1], [0.085, 0.5]: polynomials in 1/a - 1.5, 1/a - 0.75, 1/a - 0.3); erfc(a) is 0
+ *             in float past a = 10.1.
+ * exp(-a^2) is computed without rounding a^2 (see ck_exp_negsq). */
+static const float ck_erf_p[8] = {
+    1.128379167e+00f, -3.761263848e-01f, 1.128378262e-01f, -2.686543832e-02f,
+    5.221053437e-03f, -8.484396779e-04f, 1.126825477e-04f, -9.673591425e-06f
+};
+static const float ck_erfc_q0[10] = {
+    3.595229385e-01f, -1.183980212e-01f, 3.315697430e-02f, -5.933209493e-03f,
+    -1.165487009e-03f, 2.063905407e-03f, -1.484312959e-03f, 8.446226978e-04f,
+    -4.537626983e-04f, 1.864262264e-04f
+};
+static const float ck_erfc_q1[10] = {
+    4.681795921e-01f, -1.690809779e-01f, 1.934784790e-02f, 4.029323692e-02f,
+    -5.046257895e-02f, 3.768538190e-02f, -1.825765187e-02f, 6.832584937e-04f,
+    1.367589018e-02f, -1.819675392e-02f
+};
+static const float ck_erfc_q2[10] = {
+    5.416332028e-01f, -1.346010100e-01f, -1.355835500e-01f, 2.080708802e-01f,
+    -8.160367828e-02f, -1.583004563e-01f, 3.452943097e-01f, -2.716598749e-01f,
+    -2.944230362e-01f, 9.397938082e-01f
+};
+
+/* exp(-s x^2) for s = 0.5 or 1 without rounding x^2: x = xh + xl where xh keeps 12 significant
+ * bits, so s xh^2 is exact and exp(-s x^2) = exp(-s xh^2) exp(-s xl (2 xh + xl)). */
+CK_BODY float ck_exp_negsq(float x, float s) {
+    float xh = u2f(f2u(x) & 0xFFFFF000u);
+    float xl = x - xh;
+    return ck_expf(-s * xh * xh) * ck_expf(-s * xl * (xh + xh + xl));
+}
+
+/* erf(a) for 0 <= a < 1. */
+CK_BODY float ck_erf_small(float a) {
+    float z = a * a;
+    float p = ck_erf_p[7];
+    for (int i = 6; i >= 0; i--) p = p * z + ck_erf_p[i];
+    return a * p;
+}
+
+/* erfc(a) for 0.5 <= a <= 12, given e = exp(-a^2). */
+CK_BODY float ck_erfc_big(float a, float e) {
+    float q = 1.0f / a;
+    int p0 = q >= 1.0f, p2 = q < 0.5f;
+    q = q < 0.085f ? 0.085f : q;
+    float u = q - (p0 ? 1.5f : p2 ? 0.3f : 0.75f);
+    float p = p0 ? ck_erfc_q0[9] : p2 ? ck_erfc_q2[9] : ck_erfc_q1[9];
+    for (int i = 8; i >= 0; i--) p = p * u + (p0 ? ck_erfc_q0[i] : p2 ? ck_erfc_q2[i] : ck_erfc_q1[i]);
+    return e * (1.0f / a) * p;
+}
+
+CK_BODY void erf_body(const float *x, float *y, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        float v = x[i];
+        float a = fabsf(v);
+        float small = ck_erf_small(a);
+        float ab = a < 1.0f ? 1.0f : a;
+        ab = ab > 12.0f ? 12.0f : ab;
+        float big = 1.0f - ck_erfc_big(ab, ck_exp_negsq(ab, 1.0f));
+        y[i] = copysignf(a < 1.0f ? small : big, v);
+    }
+}
+CK_TIERS_UNARY(erf)
+
+CK_BODY void gelu_body(const float *x, float *y, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        float v = x[i];
+        float a = fabsf(v * 0.70710678118654752f);
+        float small = ck_erf_small(a);
+        float ab = a < 0.5f ? 0.5f : a;
+        ab = ab > 12.0f ? 12.0f : ab;
+        /* exp(-a^2) from the exact input: exp(-v^2 / 2), |v| clamped like a. */
+        float vb = fabsf(v);
+        vb = vb < 0.70710678f ? 0.70710678f : vb;
+        vb = vb > 16.9705627f ? 16.9705627f : vb;
+        float cbig = ck_erfc_big(ab, ck_exp_negsq(vb, 0.5f));
+        /* erfc(a) = 1 - erf(a) only where erfc(a) > 0.47 (a < 0.5), so the subtraction loses little. */
+        float erfc_a = a < 0.5f ? 1.0f - small : cbig;
+        float erf_a = a < 1.0f ? small : 1.0f - cbig;
+        /* 1 + erf(v / sqrt 2): 1 + erf(a) for v >= 0, erfc(a) for v < 0 (no cancellation). */
+        float phi2 = v >= 0.0f ? 1.0f + erf_a : erfc_a;
+        y[i] = 0.5f * v * phi2;
+    }
+}
+CK_TIERS_UNARY(gelu)
+
 CK_BODY void sigmoid_body(const float *x, float *y, size_t n) {
     for (size_t i = 0; i < n; i++) y[i] = 1.0f / (1.0f + ck_expf(-x[i]));
 }
@@ -167,19 +256,6 @@ CK_BODY void gelu_tanh_body(const float *x, float *y, size_t n) {
     }
 }
 CK_TIERS_UNARY(gelu_tanh)
-
-void ck_f32_erf(const float *x, float *y, size_t n) {
-    for (size_t i = 0; i < n; i++) y[i] = erff(x[i]);
-}
-
-void ck_f32_gelu(const float *x, float *y, size_t n) {
-    /* In double: erfc's relative conditioning near x = -6 is about x^2, which would amplify the
-     * float rounding of x / sqrt 2 past 1e-6. */
-    for (size_t i = 0; i < n; i++) {
-        double v = (double)x[i];
-        y[i] = (float)(0.5 * v * erfc(-v * 0.70710678118654752440));
-    }
-}
 
 void ck_f32_log(const float *x, float *y, size_t n) {
     for (size_t i = 0; i < n; i++) y[i] = logf(x[i]);

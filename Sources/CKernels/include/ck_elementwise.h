@@ -85,8 +85,15 @@ void ck_f32_gelu_tanh(const float *x, float *y, size_t n);
 void ck_f32_gelu_tanh__avx2(const float *x, float *y, size_t n);
 void ck_f32_gelu_tanh__avx512(const float *x, float *y, size_t n);
 
-/* Baseline only (C library calls). log: logf. erf: erff. gelu(x) = 0.5 x (1 + erf(x / sqrt 2)), computed as
- * 0.5 x erfc(-x / sqrt 2) in double and rounded once (no cancellation for negative x). */
-void ck_f32_log(const float *x, float *y, size_t n);
+/* erf: relative error below 3e-7. gelu(x) = 0.5 x (1 + erf(x / sqrt 2)), computed as 0.5 x erfc(-x / sqrt 2)
+ * for negative x (no cancellation); relative error below 1e-6 where the result is a normal float.
+ * Polynomial fits, see elementwise.c. */
 void ck_f32_erf(const float *x, float *y, size_t n);
+void ck_f32_erf__avx2(const float *x, float *y, size_t n);
+void ck_f32_erf__avx512(const float *x, float *y, size_t n);
 void ck_f32_gelu(const float *x, float *y, size_t n);
+void ck_f32_gelu__avx2(const float *x, float *y, size_t n);
+void ck_f32_gelu__avx512(const float *x, float *y, size_t n);
+
+/* Baseline only (C library logf). */
+void ck_f32_log(const float *x, float *y, size_t n);

@@ -103,7 +103,9 @@ enum ReciprocalMath: UnaryMath {
 }
 
 enum ErfMath: UnaryMath {
-    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { ck_f32_erf(x, y, n) }
+    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        F32Tier.pick(ck_f32_erf, ck_f32_erf__avx2, ck_f32_erf__avx512)(x, y, n)
+    }
     @inline(__always) static func double(_ x: Double) -> Double { erf(x) }
 }
 
@@ -132,7 +134,9 @@ enum ReluMath: UnaryMath {
 
 /// 0.5 x (1 + erf(x / √2)), as 0.5 x erfc(-x / √2).
 enum GeluErfMath: UnaryMath {
-    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { ck_f32_gelu(x, y, n) }
+    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        F32Tier.pick(ck_f32_gelu, ck_f32_gelu__avx2, ck_f32_gelu__avx512)(x, y, n)
+    }
     @inline(__always) static func double(_ x: Double) -> Double { 0.5 * x * erfc(-x * 0.70710678118654752440) }
 }
 

@@ -339,3 +339,27 @@ struct ElementwiseInferenceTests {
         #expect(try infer("Not", [TensorType(.bool, shape: [4])]) == [TensorType(.bool, shape: [4])])
     }
 }
+
+@Suite("Elementwise: Where run shapes")
+struct ElementwiseWhereRunTests {
+    /// Every stride pattern of the innermost run (condition, x, y each per-element or broadcast),
+    /// against a naive per-element reference.
+    @Test(arguments: [([2, 5], [2, 5], [2, 5]), ([2, 5], [2, 1], [2, 5]), ([2, 5], [2, 5], [1]), ([2, 1], [2, 5], [2, 5]),
+                      ([2, 1], [1], [2, 5]), ([2, 5], [1], [1]), ([5], [2, 1], [1, 5]), ([1], [2, 5], [5])])
+    func matchesNaive(c: [Int], x: [Int], y: [Int]) throws {
+        let out = try Broadcast.shape([c, x, y])
+        let nc = c.reduce(1, *), nx = x.reduce(1, *), ny = y.reduce(1, *)
+        let cv = (0..<nc).map { UInt8(($0 * 7 + 3) % 3 == 0 ? 1 : 0) }
+        let xv = (0..<nx).map { Int32($0 + 100) }, yv = (0..<ny).map { Int32(-$0 - 1) }
+        let z = try EW.evalOp("Where", [Tensor(.bool, shape: c, values: cv), Tensor(.int32, shape: x, values: xv),
+                                        Tensor(.int32, shape: y, values: yv)])
+        #expect(z.shape == out)
+        let got = z.toArray(Int32.self)
+        for i in 0..<got.count {
+            let ic = EW.broadcastSourceIndex(i, outShape: out, shape: c)
+            let ix = EW.broadcastSourceIndex(i, outShape: out, shape: x)
+            let iy = EW.broadcastSourceIndex(i, outShape: out, shape: y)
+            #expect(got[i] == (cv[ic] != 0 ? xv[ix] : yv[iy]))
+        }
+    }
+}

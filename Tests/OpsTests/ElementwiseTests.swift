@@ -192,6 +192,10 @@ struct ElementwiseTypeTests {
         let bases = try Tensor(.int32, shape: [4], values: [Int32(1), -1, -1, 2])
         let negs = try Tensor(.int32, shape: [4], values: [Int32(-3), -3, -2, -1])
         #expect(try EW.evalOp("Pow", [bases, negs], opset: 15).toArray(Int32.self) == [1, -1, 1, 0])
+        // Exponent 2 (any type, one element, possibly of higher rank) is x * x.
+        let sq = try EW.evalOp("Pow", [EW.f32([3], [1.5, -3, 1e30]), Tensor(.int64, shape: [1, 1], values: [Int64(2)])], opset: 15)
+        #expect(sq.shape == [1, 3])
+        #expect(sq.toArray(Float.self) == [2.25, 9, .infinity])
         let grid = try EW.f32([2, 3], [1, 2, 3, 4, 5, 6])
         #expect(try EW.evalOp("Pow", [grid, EW.f32([3], [0.5, 2, -1])]).toArray(Float.self)
                 == [1, 4, 0.3333333432674408, 2, 25, 0.1666666716337204])

@@ -26,9 +26,11 @@ public struct Node: Sendable {
         domain == "ai.onnx" ? "" : domain
     }
 
-    /// `node 'name' (Domain::OpType)`, for error contexts.
+    /// `node 'name' (Domain::OpType)`, or for an unnamed node `node → 'first output' (OpType)`,
+    /// for error contexts.
     public var label: String {
         let op = domain.isEmpty ? opType : "\(domain)::\(opType)"
+        if name.isEmpty, let output = outputs.first(where: { !$0.isEmpty }) { return "node → '\(output)' (\(op))" }
         return "node '\(name)' (\(op))"
     }
 

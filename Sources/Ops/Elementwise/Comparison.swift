@@ -18,14 +18,6 @@ enum GreaterKind: CompareKind {
     @inline(__always) static func compare<T: Comparable>(_ a: T, _ b: T) -> Bool { a > b }
 }
 
-enum LessOrEqualKind: CompareKind {
-    @inline(__always) static func compare<T: Comparable>(_ a: T, _ b: T) -> Bool { a <= b }
-}
-
-enum GreaterOrEqualKind: CompareKind {
-    @inline(__always) static func compare<T: Comparable>(_ a: T, _ b: T) -> Bool { a >= b }
-}
-
 enum ValueCompare<K: CompareKind, T: Comparable & BitwiseCopyable>: BinaryFn {
     @inline(__always) static func apply(_ a: T, _ b: T) -> UInt8 { K.compare(a, b) ? 1 : 0 }
 }

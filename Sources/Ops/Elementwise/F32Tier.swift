@@ -2,7 +2,8 @@ import CKernels
 import Kernels
 
 /// Which instantiation of the tiered float32 C kernels (`ck_elementwise.h`) runs: chosen once from
-/// `CPUTier.active` (so `ONNXRUN_CPU` caps it). All tiers give bit-identical results.
+/// `CPUTier.active` (so `ONNXRUN_CPU` caps it). AVX-VNNI implies AVX2; both AVX-512 tiers imply
+/// AVX-512 F/BW/VL. All instantiations give bit-identical results.
 enum F32Tier {
     case baseline, avx2, avx512
 

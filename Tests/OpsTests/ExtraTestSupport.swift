@@ -35,7 +35,7 @@ enum XT {
     static func bits(_ v: [Float]) -> [UInt32] { v.map { $0.isNaN ? 0x7FC0_0000 : $0.bitPattern } }
 
     /// True when every pair is within `relative` of the larger magnitude or exactly equal.
-    static func close(_ a: [Float], _ b: [Float], relative: Float = 2e-7) -> Bool {
+    static func close(_ a: [Float], _ b: [Float], relative: Float = 1e-6) -> Bool {
         guard a.count == b.count else { return false }
         for (x, y) in zip(a, b) where x != y {
             if !(abs(x - y) <= relative * max(abs(x), abs(y))) { return false }

@@ -1,3 +1,4 @@
+import CKernels
 import ONNXGraph
 
 /// ONNX `Ceil` (opsets 1–13): Y = ⌈X⌉ elementwise (NaN, ±inf and ±0 pass through; -0.5 gives -0).
@@ -18,7 +19,7 @@ public struct Ceil: Operator, Hashable {
 
 enum CeilMath: UnaryMath {
     static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
-        for i in 0..<n { y[i] = x[i].rounded(.up) }
+        F32Tier.pick(ck_f32_ceil, ck_f32_ceil__avx2, ck_f32_ceil__avx512)(x, y, n)
     }
     @inline(__always) static func double(_ x: Double) -> Double { x.rounded(.up) }
 }

@@ -3,10 +3,12 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CKernels
 import ONNXGraph
 
 /// ONNX `Log` (opsets 1–13): Y = ln X elementwise (NaN for X < 0, -inf for 0). Types: float, double,
-/// float16, bfloat16 (opset 13); float16/bfloat16 compute in Float and round once.
+/// float16, bfloat16 (opset 13); float32 uses the C library's `logf`
+/// (`ck_f32_log`); float16/bfloat16 compute in Float and round once.
 /// `consumed_inputs` (opset 1) is ignored.
 public struct Log: Operator, Hashable {
     public init(_ node: NodeAttributes) throws(OpError) {
@@ -24,7 +26,7 @@ public struct Log: Operator, Hashable {
 
 enum LogMath: UnaryMath {
     static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
-        for i in 0..<n { y[i] = logf(x[i]) }
+        ck_f32_log(x, y, n)
     }
     @inline(__always) static func double(_ x: Double) -> Double { log(x) }
 }

@@ -1,3 +1,4 @@
+import CKernels
 import ONNXGraph
 
 /// ONNX `Neg` (opsets 1–13): Y = -X elementwise. Types: float, double, float16, bfloat16 (opset 13)
@@ -22,7 +23,7 @@ public struct Neg: Operator, Hashable {
 
 enum NegMath: UnaryMath {
     static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
-        for i in 0..<n { y[i] = -x[i] }
+        F32Tier.pick(ck_f32_neg, ck_f32_neg__avx2, ck_f32_neg__avx512)(x, y, n)
     }
     @inline(__always) static func double(_ x: Double) -> Double { -x }
     @inline(__always) static func int<T: FixedWidthInteger>(_ x: T) -> T { 0 &- x }

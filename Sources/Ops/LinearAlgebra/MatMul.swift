@@ -72,9 +72,9 @@ public struct MatMul: Operator, Hashable {
         if g.foldsBatchIntoRows {
             let rows = g.batchCount * g.m
             if let packed {
-                Kernels.Gemm.sgemm(tier: tier, m: rows, a: a, lda: g.k, packed: packed, c: y, ldc: g.n)
+                SGemm.sgemm(tier: tier, m: rows, a: a, lda: g.k, packed: packed, c: y, ldc: g.n)
             } else if let b {
-                guard Kernels.Gemm.sgemm(tier: tier, m: rows, n: g.n, k: g.k, a: a, lda: g.k, b: b, ldb: g.n, c: y, ldc: g.n)
+                guard SGemm.sgemm(tier: tier, m: rows, n: g.n, k: g.k, a: a, lda: g.k, b: b, ldb: g.n, c: y, ldc: g.n)
                 else { throw OpError.outOfMemory }
             }
             return
@@ -82,9 +82,9 @@ public struct MatMul: Operator, Hashable {
         for batch in 0..<g.batchCount {
             let ap = a + g.aOffset(batch), yp = y + batch * g.m * g.n
             if let packed {
-                Kernels.Gemm.sgemm(tier: tier, m: g.m, a: ap, lda: g.k, packed: packed, c: yp, ldc: g.n)
+                SGemm.sgemm(tier: tier, m: g.m, a: ap, lda: g.k, packed: packed, c: yp, ldc: g.n)
             } else if let b {
-                guard Kernels.Gemm.sgemm(tier: tier, m: g.m, n: g.n, k: g.k, a: ap, lda: g.k, b: b + g.bOffset(batch), ldb: g.n,
+                guard SGemm.sgemm(tier: tier, m: g.m, n: g.n, k: g.k, a: ap, lda: g.k, b: b + g.bOffset(batch), ldb: g.n,
                                  c: yp, ldc: g.n)
                 else { throw OpError.outOfMemory }
             }

@@ -25,7 +25,7 @@ extension CPUTier {
 /// `op(A)` is m×k (`A[i*lda + p]`, or `A[p*lda + i]` when `transA`); `op(B)` is k×n (`B[p*ldb + j]`,
 /// or `B[j*ldb + p]` when `transB`); `bias` is n floats added to every row. When `beta == 0`, C is
 /// not read. Tiers differ from the scalar reference only in summation order.
-public enum Gemm {
+public enum SGemm {
     /// Runs on `tier` (default: the active tier), packing B on the fly. Returns false when the
     /// packing buffer could not be allocated.
     @discardableResult

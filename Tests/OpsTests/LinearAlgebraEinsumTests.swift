@@ -1,0 +1,100 @@
+import ONNXGraph
+import Ops
+import Testing
+
+private typealias V = LinearAlgebraValues
+
+private func einsum(_ equation: String, _ inputs: [Tensor], opset: Int = 12) throws -> Tensor {
+    let node = Node(opType: "Einsum", inputs: inputs.indices.map { "x\($0)" }, outputs: ["y"],
+                    attributes: ["equation": .string(equation)])
+    return try OpRegistry.standard.makeOperator(node, opset: opset).evaluate(inputs, outputCount: 1)[0]
+}
+
+private func f32(_ shape: [Int], _ values: [Double]) throws -> Tensor {
+    try Tensor(.float, shape: shape, values: values.map { Float($0) })
+}
+
+private func asDoubles(_ t: Tensor) -> [Double] {
+    switch t.dataType {
+    case .float: t.toArray(Float.self).map(Double.init)
+    case .double: t.toArray(Double.self)
+    case .int32: t.toArray(Int32.self).map(Double.init)
+    case .int64: t.toArray(Int64.self).map(Double.init)
+    default: []
+    }
+}
+
+/// Operands are small integers, so every result is exact in float.
+@Suite struct LinearAlgebraEinsumTests {
+    @Test func matmulExplicitAndSpaces() throws {
+        let a = try f32(V.ein_mm_aShape, V.ein_mm_a), b = try f32(V.ein_mm_bShape, V.ein_mm_b)
+        for eq in ["ij,jk->ik", " ij , jk -> ik ", "ij,jk"] {
+            let y = try einsum(eq, [a, b])
+            #expect(y.shape == V.ein_mm_yShape)
+            #expect(asDoubles(y) == V.ein_mm_y, "\(eq)")
+        }
+    }
+
+    @Test func diagonalAndTrace() throws {
+        let s = try f32(V.ein_diag_aShape, V.ein_diag_a)
+        #expect(asDoubles(try einsum("ii->i", [s])) == V.ein_diag_y)
+        let t = try einsum("ii", [s])
+        #expect(t.shape == [])
+        #expect(asDoubles(t) == V.ein_diag_t)
+    }
+
+    @Test func implicitOutputIsSortedSingletons() throws {
+        let y = try einsum("bij,bkj", [try f32(V.ein_bt_aShape, V.ein_bt_a), try f32(V.ein_bt_bShape, V.ein_bt_b)])
+        #expect(y.shape == V.ein_bt_yShape)
+        #expect(asDoubles(y) == V.ein_bt_y)
+    }
+
+    @Test func ellipsisBroadcasts() throws {
+        let y = try einsum("...ij,...jk->...ik", [try f32(V.ein_ell_aShape, V.ein_ell_a), try f32(V.ein_ell_bShape, V.ein_ell_b)])
+        #expect(y.shape == V.ein_ell_yShape)
+        #expect(asDoubles(y) == V.ein_ell_y)
+    }
+
+    @Test func threeOperandsInt32() throws {
+        let a = try Tensor(.int32, shape: V.ein_three_aShape, values: V.ein_three_a.map { Int32($0) })
+        let b = try Tensor(.int32, shape: V.ein_three_bShape, values: V.ein_three_b.map { Int32($0) })
+        let c = try Tensor(.int32, shape: V.ein_three_cShape, values: V.ein_three_c.map { Int32($0) })
+        let y = try einsum("ij,jk,k->i", [a, b, c])
+        #expect(y.dataType == .int32)
+        #expect(asDoubles(y) == V.ein_three_y.map(Double.init))
+    }
+
+    @Test func repeatedLabelReductionInt64() throws {
+        let r = try Tensor(.int64, shape: V.ein_red_aShape, values: V.ein_red_a)
+        let y = try einsum("abbc->ca", [r], opset: 28)
+        #expect(y.shape == V.ein_red_yShape)
+        #expect(y.toArray(Int64.self) == V.ein_red_y)
+        #expect(try einsum("abcd->", [r]).toArray(Int64.self) == V.ein_red_t)
+    }
+
+    @Test func sizeOneDimsBroadcastDouble() throws {
+        let a = try Tensor(.double, shape: V.ein_bc_aShape, values: V.ein_bc_a)
+        let b = try Tensor(.double, shape: V.ein_bc_bShape, values: V.ein_bc_b)
+        let y = try einsum("ij,ij->ij", [a, b])
+        #expect(y.shape == V.ein_bc_yShape)
+        #expect(y.toArray(Double.self) == V.ein_bc_y)
+    }
+
+    @Test func float16ViaFloat() throws {
+        let a = try Tensor(.float16, shape: [2, 2], values: [1, 2, 3, 4].map { FloatFormats.floatToFloat16($0) })
+        let y = try einsum("ij->j", [a])
+        #expect(y.toArray(UInt16.self).map(FloatFormats.float16ToFloat) == [4, 6])
+    }
+
+    @Test(arguments: ["ij,jk->iq", "ij->ii", "i.j->ij", "...i...->i", "ij,jk->ik,", "i$->i"])
+    func malformedEquationsThrow(_ eq: String) throws {
+        let a = try f32([2, 2], [1, 2, 3, 4])
+        #expect(throws: OpError.self) { try einsum(eq, [a, a]) }
+    }
+
+    @Test func mismatchedShapesThrow() throws {
+        #expect(throws: OpError.self) { try einsum("ij,jk->ik", [try f32([2, 3], Array(repeating: 1, count: 6)), try f32([4, 2], Array(repeating: 1, count: 8))]) }
+        #expect(throws: OpError.self) { try einsum("ijk->i", [try f32([2, 3], Array(repeating: 1, count: 6))]) }
+        #expect(throws: OpError.self) { try einsum("...ij->ij", [try f32([2, 3, 4], Array(repeating: 1, count: 24))]) }
+    }
+}

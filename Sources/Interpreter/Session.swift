@@ -1,1 +1,117 @@
-// The interpreter: execution plans and sessions.
+import ONNXGraph
+import Ops
+import Synchronization
+
+/// Options for a session.
+public struct SessionOptions: Sendable {
+    /// The operators available to the plan.
+    public var registry: OpRegistry
+
+    public init(registry: OpRegistry = .standard) {
+        self.registry = registry
+    }
+}
+
+/// A model ready to run: its plan is built once (ops resolved, constants folded, buffers planned),
+/// then `run` evaluates it any number of times, reusing buffers between runs.
+///
+/// Calls to `run` on one session are serialized; use one session per thread for parallel work.
+/// All memory (plan, constants, pooled buffers) is released when the session goes away.
+public final class Session: Sendable {
+    private let plan: ExecutionPlanBox
+    private let frame: Mutex<FrameBox>
+
+    /// The inputs a caller may feed (those with an initializer default are optional).
+    public let inputs: [ValueInfo]
+    public let outputs: [ValueInfo]
+
+    /// Plans `model`'s main graph. Throws naming the first unsupported op (domain, type, opset, node)
+    /// or malformed node.
+    public init(model: Model, options: SessionOptions = SessionOptions()) throws(InterpreterError) {
+        let plan = try ExecutionPlan(graph: model.graph, opsets: model.opsetImports, registry: options.registry)
+        self.plan = ExecutionPlanBox(plan)
+        self.frame = Mutex(FrameBox(Frame(plan: plan, pool: BufferPool())))
+        self.inputs = model.graph.inputs
+        self.outputs = model.graph.outputs
+    }
+
+    /// Known type of every value after planning (declared, constant or inferred).
+    public var valueTypes: [String: TensorType] { plan.plan.valueTypes }
+
+    /// Number of op calls one run makes (after constant folding).
+    public var stepCount: Int { plan.plan.steps.count }
+
+    /// Runs the model on `feeds` (by input name) and returns every graph output by name.
+    /// Inputs are checked against the declared element type, rank and static dimensions, and
+    /// symbolic dimensions must agree across inputs.
+    public func run(_ feeds: [String: Tensor]) throws(InterpreterError) -> [String: Tensor] {
+        try frame.withLock { (box) throws(InterpreterError) -> [String: Tensor] in
+            let frame = box.frame
+            defer { frame.clear() }
+            try bind(feeds, into: frame)
+            try frame.execute()
+            var results: [String: Tensor] = [:]
+            for (name, s) in frame.plan.outputs {
+                guard let t = frame.slots[Int(s)] else {
+                    throw InterpreterError(.execution("graph output '\(name)' has no value"))
+                }
+                results[name] = t
+            }
+            return results
+        }
+    }
+
+    private func bind(_ feeds: [String: Tensor], into frame: Frame) throws(InterpreterError) {
+        let plan = frame.plan
+        for name in feeds.keys where !plan.inputs.contains(where: { $0.info.name == name }) {
+            let known = plan.inputs.map(\.info.name).joined(separator: ", ")
+            throw InterpreterError(.input(name: name, problem: "the model has no such input (inputs: \(known))"))
+        }
+        var symbols: [String: (Int, String)] = [:]
+        for (info, slot, fallback) in plan.inputs {
+            guard let tensor = feeds[info.name] ?? fallback else {
+                throw InterpreterError(.input(name: info.name, problem: "required input is missing"))
+            }
+            if feeds[info.name] != nil, let type = info.type {
+                try Session.check(tensor, against: type, name: info.name, symbols: &symbols)
+            }
+            frame.slots[Int(slot)] = tensor
+        }
+    }
+
+    private static func check(_ tensor: Tensor, against type: TensorType, name: String,
+                              symbols: inout [String: (Int, String)]) throws(InterpreterError) {
+        if let dt = type.dataType, dt != tensor.dataType {
+            throw InterpreterError(.input(name: name, problem: "expected element type \(dt), got \(tensor.dataType)"))
+        }
+        guard let dims = type.dims else { return }
+        guard dims.count == tensor.rank else {
+            throw InterpreterError(.input(name: name, problem: "expected rank \(dims.count) (\(type)), got shape \(tensor.shape)"))
+        }
+        for (axis, (dim, actual)) in zip(dims, tensor.shape).enumerated() {
+            switch dim {
+            case .value(let v) where v != actual:
+                throw InterpreterError(.input(name: name, problem: "dimension \(axis) must be \(v) (\(type)), got shape \(tensor.shape)"))
+            case .symbol(let s):
+                if let (seen, by) = symbols[s], seen != actual {
+                    throw InterpreterError(.input(name: name,
+                        problem: "dimension \(axis) ('\(s)') is \(actual), but '\(s)' is \(seen) in input '\(by)'"))
+                }
+                symbols[s] = (actual, name)
+            default: break
+            }
+        }
+    }
+}
+
+/// The plan is immutable after construction; it is shared read-only.
+private final class ExecutionPlanBox: @unchecked Sendable {
+    let plan: ExecutionPlan
+    init(_ plan: ExecutionPlan) { self.plan = plan }
+}
+
+/// The frame is only touched under the session's lock.
+private struct FrameBox: @unchecked Sendable {
+    let frame: Frame
+    init(_ frame: Frame) { self.frame = frame }
+}

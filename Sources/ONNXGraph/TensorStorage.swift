@@ -19,6 +19,8 @@ public final class TensorStorage: @unchecked Sendable {
     /// Elements of a `string` tensor (whose `bytes` are empty).
     public var strings: [String]
     private let ownsBytes: Bool
+    /// True when this storage allocated `bytes` itself (and frees them); false for views.
+    public var ownsMemory: Bool { ownsBytes && byteCount > 0 }
     private let owner: AnyObject?
 
     /// Allocates `byteCount` bytes, 64-byte aligned, not initialized unless `zeroed`.

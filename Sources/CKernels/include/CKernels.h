@@ -6,3 +6,4 @@
 #include "ck_elementwise.h"
 #include "ck_reduce.h"
 #include "ck_convert.h"
+#include "ck_movement.h"

@@ -1,3 +1,43 @@
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
+#include "ck_cpu.h"
+
+/* Float32 row kernels for reductions, softmax and layer normalization.
+ *
+ * Every kernel takes the tier to run at (`CKTier`, from the Swift CPU tier): the AVX-512 tiers run
+ * an `avx512f` build of the same loop, AVX2 and AVX-VNNI an `avx2,fma` build, anything else the
+ * portable baseline build, which is the scalar reference. All builds compute the same formula in
+ * the same association per lane, so results agree across tiers up to the lane count of partial sums.
+ *
+ * Matrices are contiguous row-major: `rows × n`, or `outer × n × inner` for the strided forms
+ * (reduction along the middle axis, the inner axis contiguous). Pointers must not alias unless
+ * stated. Sizes may be 0. */
+
+/// y[r] = Σ_i x[r·n + i] for r < rows (y = 0 for n == 0).
+void ck_reduce_sum_rows_f32(CKTier tier, const float *x, size_t rows, size_t n, float *y);
+
+/// y[r] = max_i x[r·n + i]; NaN if any element of the row is NaN; -inf for n == 0.
+void ck_reduce_max_rows_f32(CKTier tier, const float *x, size_t rows, size_t n, float *y);
+
+/// acc[j] += Σ_r x[r·n + j] for j < n (accumulates: the caller initializes acc).
+void ck_accumulate_sum_cols_f32(CKTier tier, const float *x, size_t rows, size_t n, float *acc);
+
+/// acc[j] = max(acc[j], max_r x[r·n + j]), NaN-propagating (accumulates: the caller initializes acc).
+void ck_accumulate_max_cols_f32(CKTier tier, const float *x, size_t rows, size_t n, float *acc);
+
+/// Softmax along axis 1 of x[outer × n × inner] into y (may equal x): y = exp(x - max) / Σ exp(x - max).
+/// `scratch` holds at least 2·inner floats (unused when inner == 1). exp is a polynomial
+/// approximation within 2 ulp of expf; arguments below -87.3 give about 1e-38 instead of 0.
+void ck_softmax_f32(CKTier tier, const float *x, float *y, size_t outer, size_t n, size_t inner, float *scratch);
+
+/// Log-softmax along axis 1 of x[outer × n × inner] into y (may equal x):
+/// y = (x - max) - log Σ exp(x - max). `scratch` as for ck_softmax_f32.
+void ck_log_softmax_f32(CKTier tier, const float *x, float *y, size_t outer, size_t n, size_t inner, float *scratch);
+
+/// Layer normalization over each row of x[rows × n] into y (may equal x):
+/// y = (x - mean) · invstd · gamma + beta with invstd = 1 / sqrt(var + epsilon), var the biased
+/// variance (two-pass). gamma and beta (length n) may each be NULL (1 and 0); mean and invstd
+/// (length rows) are written when not NULL.
+void ck_layer_norm_f32(CKTier tier, const float *x, float *y, size_t rows, size_t n, const float *gamma,
+                       const float *beta, float epsilon, float *mean, float *invstd);

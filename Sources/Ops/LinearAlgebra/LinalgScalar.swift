@@ -1,35 +1,7 @@
 import ONNXGraph
 
-/// Element arithmetic for the generic (non-fp32) linear-algebra paths: integers wrap (two's
-/// complement, as ONNX Runtime's int GEMMs do), floating point rounds normally.
-protocol LinalgScalar {
-    static var zero: Self { get }
-    static func add(_ a: Self, _ b: Self) -> Self
-    static func mul(_ a: Self, _ b: Self) -> Self
-}
-
-extension Float: LinalgScalar {
-    static func add(_ a: Float, _ b: Float) -> Float { a + b }
-    static func mul(_ a: Float, _ b: Float) -> Float { a * b }
-}
-extension Double: LinalgScalar {
-    static func add(_ a: Double, _ b: Double) -> Double { a + b }
-    static func mul(_ a: Double, _ b: Double) -> Double { a * b }
-}
-
-protocol WrappingLinalgScalar: LinalgScalar, FixedWidthInteger {}
-extension WrappingLinalgScalar {
-    static func add(_ a: Self, _ b: Self) -> Self { a &+ b }
-    static func mul(_ a: Self, _ b: Self) -> Self { a &* b }
-}
-extension Int8: WrappingLinalgScalar {}
-extension Int16: WrappingLinalgScalar {}
-extension Int32: WrappingLinalgScalar {}
-extension Int64: WrappingLinalgScalar {}
-extension UInt8: WrappingLinalgScalar {}
-extension UInt16: WrappingLinalgScalar {}
-extension UInt32: WrappingLinalgScalar {}
-extension UInt64: WrappingLinalgScalar {}
+/// Element arithmetic for the generic (non-fp32) linear-algebra paths (Ops/Core/ElementArithmetic).
+typealias LinalgScalar = ElementArithmetic
 
 enum LinalgLoops {
     /// c[m×n] = a[m×k] · b[k×n], all contiguous row-major (i-p-j order so the inner loop streams).
@@ -81,7 +53,7 @@ extension Double: LinalgConvertible {
     var linalgDouble: Double { self }
     init(linalgDouble v: Double) { self = v }
 }
-extension WrappingLinalgScalar {
+extension WrappingElementArithmetic {
     var linalgDouble: Double { Double(self) }
     init(linalgDouble v: Double) {
         if v.isNaN { self = 0 } else if v <= Double(Self.min) { self = Self.min }

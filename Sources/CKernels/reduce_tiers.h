@@ -1,0 +1,92 @@
+#pragma once
+/* Private: target attributes and the tier switch shared by reduce_f32.c, softmax_f32.c and
+ * layernorm_f32.c. A kernel body is a static always-inline function; CK_TIERED instantiates it in
+ * three builds (baseline, avx2+fma, avx512f) behind one public entry that picks by tier. */
+#include "include/ck_cpu.h"
+
+#define CK_INLINE static inline __attribute__((always_inline))
+
+#if defined(__x86_64__) || defined(__i386__)
+#define CK_TARGET_AVX2 __attribute__((target("avx2,fma")))
+#define CK_TARGET_AVX512 __attribute__((target("avx512f,avx2,fma")))
+#define CK_HAS_TIERS 1
+#else
+#define CK_TARGET_AVX2
+#define CK_TARGET_AVX512
+#define CK_HAS_TIERS 0
+#endif
+
+/* 1 = avx512f build, 2 = avx2 build, 0 = baseline. AVX-VNNI (tier 3) has no AVX-512. */
+static inline int ck_reduce_build(CKTier tier) {
+    if (!CK_HAS_TIERS) return 0;
+    if (tier == CK_TIER_AVX512BW || tier == CK_TIER_AVX512_VNNI) return 1;
+    if (tier >= CK_TIER_AVX2) return 2;
+    return 0;
+}
+
+/* Defines `static void NAME##__base/__avx2/__avx512(PARAMS)` calling BODY(ARGS). */
+#define CK_TIERED(NAME, PARAMS, ARGS, BODY)                          \
+    static void NAME##__base PARAMS { BODY ARGS; }                   \
+    CK_TARGET_AVX2 static void NAME##__avx2 PARAMS { BODY ARGS; }    \
+    CK_TARGET_AVX512 static void NAME##__avx512 PARAMS { BODY ARGS; }
+
+#define CK_DISPATCH(NAME, TIER, ARGS)                     \
+    switch (ck_reduce_build(TIER)) {                      \
+    case 1: NAME##__avx512 ARGS; break;                   \
+    case 2: NAME##__avx2 ARGS; break;                     \
+    default: NAME##__base ARGS; break;                    \
+    }
+
+/* Lanes of independent partial sums: lets clang vectorize float sums without reassociation. */
+#define CK_LANES 16
+
+CK_INLINE float ck_sum_f32(const float *x, size_t n) {
+    float acc[CK_LANES] = {0};
+    size_t i = 0;
+    for (; i + CK_LANES <= n; i += CK_LANES)
+        for (int j = 0; j < CK_LANES; j++) acc[j] += x[i + j];
+    float s = 0.0f;
+    for (int j = 0; j < CK_LANES; j++) s += acc[j];
+    for (; i < n; i++) s += x[i];
+    return s;
+}
+
+/* Max ignoring NaN ordering subtleties: NaN in → NaN out (v != v selects v). */
+CK_INLINE float ck_max_f32(const float *x, size_t n) {
+    float acc[CK_LANES];
+    for (int j = 0; j < CK_LANES; j++) acc[j] = -__builtin_inff();
+    size_t i = 0;
+    for (; i + CK_LANES <= n; i += CK_LANES)
+        for (int j = 0; j < CK_LANES; j++) {
+            float v = x[i + j];
+            acc[j] = (v > acc[j] || v != v) ? v : acc[j];
+        }
+    float m = -__builtin_inff();
+    for (int j = 0; j < CK_LANES; j++) m = (acc[j] > m || acc[j] != acc[j]) ? acc[j] : m;
+    for (; i < n; i++) m = (x[i] > m || x[i] != x[i]) ? x[i] : m;
+    return m;
+}
+
+static inline float ck_bits_to_f32(uint32_t b) { union { uint32_t u; float f; } c = { .u = b }; return c.f; }
+static inline uint32_t ck_f32_to_bits(float f) { union { float f; uint32_t u; } c = { .f = f }; return c.u; }
+
+/* exp(x) by Cephes' expf polynomial: within 2 ulp for x in [-87.3, 88.3]; clamped outside
+ * (so exp(-inf) ≈ 1.2e-38, not 0); NaN stays NaN. Branch-free so loops over it vectorize. */
+CK_INLINE float ck_expf(float x) {
+    x = x < -87.3f ? -87.3f : x;
+    x = x > 88.3f ? 88.3f : x;
+    const float magic = 12582912.0f; /* 1.5 · 2^23: adding it rounds to an integer in the low bits */
+    float t = x * 1.44269504088896341f + magic;
+    int32_t n = (int32_t)(ck_f32_to_bits(t) - ck_f32_to_bits(magic));
+    float fn = t - magic;
+    float r = x - fn * 0.693359375f;
+    r = r - fn * -2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    float y = p * r * r + r + 1.0f;
+    return y * ck_bits_to_f32(((uint32_t)n + 127u) << 23);
+}

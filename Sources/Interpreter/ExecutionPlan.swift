@@ -1,0 +1,190 @@
+import ONNXGraph
+import Ops
+
+/// One op call of a plan: the op and the value-table slots it reads, writes and frees.
+/// Slot lists point into the plan's flat index storage (no per-step arrays at run time).
+struct Step {
+    let op: any Operator
+    /// `node 'name' (OpType)`, for error messages.
+    let label: String
+    let inputs: UnsafeBufferPointer<Int32>
+    let outputs: UnsafeBufferPointer<Int32>
+    /// Slots whose last reader is this step; emptied (and their buffers recycled) after it runs.
+    let release: UnsafeBufferPointer<Int32>
+}
+
+/// A graph turned into a flat list of op calls over numbered value slots, built once.
+///
+/// - Initializers and values computable from them alone (constant subgraphs) become constants,
+///   evaluated once here.
+/// - Every value has a slot; a slot is emptied after its last reader, and its buffer reused.
+/// - Subgraphs (`If` branches) get plans of their own; values they capture from this graph are
+///   kept alive until the node that owns the subgraph has run.
+final class ExecutionPlan {
+    let graph: Graph
+    private(set) var slotCount = 0
+    private(set) var slotOf: [String: Int32] = [:]
+    /// Values in place before any step runs.
+    private(set) var constants: [(slot: Int32, tensor: Tensor)] = []
+    /// Graph inputs the caller may feed; `fallback` is an initializer of the same name.
+    private(set) var inputs: [(info: ValueInfo, slot: Int32, fallback: Tensor?)] = []
+    private(set) var outputs: [(name: String, slot: Int32)] = []
+    /// Values read from the enclosing graph, bound when a subgraph plan starts.
+    private(set) var captures: [(name: String, slot: Int32)] = []
+    private(set) var steps: [Step] = []
+    /// Plans of the subgraphs held by this graph's nodes, by graph identity.
+    private(set) var subplans: [ObjectIdentifier: ExecutionPlan] = [:]
+    /// Known types of values, from declarations, constants and forward inference.
+    private(set) var valueTypes: [String: TensorType] = [:]
+    private var indexStorage: UnsafeMutableBufferPointer<Int32>
+
+    /// Plans `graph`. `opsets` are the model's imports; `outerScope` the names an enclosing graph
+    /// defines (for subgraphs), which are read as captures.
+    init(graph: Graph, opsets: [String: Int], registry: OpRegistry, outerScope: [String: TensorType?] = [:],
+         depth: Int = 0) throws(InterpreterError) {
+        self.graph = graph
+        self.indexStorage = UnsafeMutableBufferPointer(start: nil, count: 0)
+        guard depth <= Graph.maximumNestingDepth else {
+            throw .plan(GraphError(.nestingTooDeep(limit: Graph.maximumNestingDepth)))
+        }
+        do { try graph.sortTopologically(outerScope: Set(outerScope.keys)) } catch { throw .plan(error) }
+        try build(opsets: opsets, registry: registry, outerScope: outerScope, depth: depth)
+    }
+
+    deinit { indexStorage.deallocate() }
+
+    private func newSlot(_ name: String) -> Int32 {
+        let s = Int32(slotCount)
+        slotCount += 1
+        if !name.isEmpty { slotOf[name] = s }
+        return s
+    }
+
+    private struct PendingStep {
+        var op: any Operator
+        var label: String
+        var inputs: [Int32]
+        var outputs: [Int32]
+        var reads: [Int32]
+    }
+
+    private func build(opsets: [String: Int], registry: OpRegistry, outerScope: [String: TensorType?],
+                       depth: Int) throws(InterpreterError) {
+        var constantValue: [Int32: Tensor] = [:]
+        for info in graph.inputs {
+            let slot = newSlot(info.name)
+            inputs.append((info, slot, graph.initializers[info.name]))
+            valueTypes[info.name] = info.type ?? graph.initializers[info.name]?.type
+        }
+        for name in graph.initializerOrder where slotOf[name] == nil {
+            guard let t = graph.initializers[name] else { continue }
+            let slot = newSlot(name)
+            constantValue[slot] = t
+            valueTypes[name] = t.type
+        }
+        func slot(reading name: String, _ label: String) throws(InterpreterError) -> Int32 {
+            if let s = slotOf[name] { return s }
+            guard let outer = outerScope[name] else {
+                throw .plan(GraphError(.undefinedValue(name), context: ["graph '\(graph.name)'", label]))
+            }
+            let s = newSlot(name)
+            captures.append((name, s))
+            if let outer { valueTypes[name] = outer }
+            return s
+        }
+
+        var pending: [PendingStep] = []
+        for node in graph.nodes {
+            let label = node.label
+            guard let opset = opsets[node.domain] else {
+                throw .plan(OpError(.unsupportedOperator(domain: node.domain, opType: node.opType, opset: 0),
+                                    context: ["graph '\(graph.name)'", label + " (domain not imported by the model)"]))
+            }
+            let op: any Operator
+            do { op = try registry.makeOperator(node, opset: opset) }
+            catch { throw .plan(error.within(label).within("graph '\(graph.name)'")) }
+
+            var inputSlots: [Int32] = []
+            var reads: [Int32] = []
+            for name in node.inputs {
+                if name.isEmpty { inputSlots.append(-1); continue }
+                let s = try slot(reading: name, label)
+                inputSlots.append(s)
+                reads.append(s)
+            }
+            // Subgraphs: plan them with every name visible here; their captures are reads of this node.
+            let subgraphs = node.subgraphs
+            var visible: [String: TensorType?] = [:]
+            if !subgraphs.isEmpty {
+                visible = outerScope
+                for (name, _) in slotOf { visible[name] = valueTypes[name] }
+            }
+            for sub in subgraphs where subplans[ObjectIdentifier(sub)] == nil {
+                let plan = try ExecutionPlan(graph: sub, opsets: opsets, registry: registry, outerScope: visible,
+                                             depth: depth + 1)
+                subplans[ObjectIdentifier(sub)] = plan
+                for (name, _) in plan.captures { reads.append(try slot(reading: name, label)) }
+            }
+
+            // Forward type inference.
+            let inputTypes: [TensorType?] = node.inputs.map { $0.isEmpty ? nil : valueTypes[$0] }
+            let attributes = NodeAttributes(node, opset: opset)
+            do {
+                let inferred = try op.inferTypes(inputTypes, attributes)
+                for (name, t) in zip(node.outputs, inferred) where !name.isEmpty {
+                    valueTypes[name] = t.dataType == nil && t.dims == nil ? (graph.valueInfo[name] ?? t) : t
+                }
+            } catch { throw .plan(error.within(label).within("graph '\(graph.name)'")) }
+
+            // Constant folding: a node without subgraphs whose inputs are all constants runs now.
+            let foldable = subgraphs.isEmpty && inputSlots.allSatisfy { $0 < 0 || constantValue[$0] != nil }
+            if foldable {
+                let values = inputSlots.map { $0 < 0 ? nil : constantValue[$0] }
+                let results: [Tensor]
+                do { results = try op.evaluate(values, outputCount: node.outputs.count) }
+                catch { throw .plan(error.within(label).within("graph '\(graph.name)'")) }
+                for (name, t) in zip(node.outputs, results) where !name.isEmpty {
+                    let s = newSlot(name)
+                    constantValue[s] = t
+                    valueTypes[name] = t.type
+                }
+                continue
+            }
+            let outputSlots = node.outputs.map { $0.isEmpty ? Int32(-1) : newSlot($0) }
+            pending.append(PendingStep(op: op, label: label, inputs: inputSlots, outputs: outputSlots, reads: reads))
+        }
+
+        for o in graph.outputs {
+            let s = try slot(reading: o.name, "graph output '\(o.name)'")
+            outputs.append((o.name, s))
+        }
+        constants = constantValue.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+
+        // Lifetimes: a slot is freed after its last reader; an output nobody reads, right after its producer.
+        var lastUse = Array(repeating: -1, count: slotCount)
+        for (i, step) in pending.enumerated() {
+            for s in step.reads { lastUse[Int(s)] = i }
+            for s in step.outputs where s >= 0 && lastUse[Int(s)] < i { lastUse[Int(s)] = i }
+        }
+        var keep = Array(repeating: false, count: slotCount)
+        for (s, _) in constants { keep[Int(s)] = true }
+        for (_, s) in outputs { keep[Int(s)] = true }
+        for (_, s) in captures { keep[Int(s)] = true }
+        var releaseAt = Array(repeating: [Int32](), count: pending.count)
+        for s in 0..<slotCount where !keep[s] && lastUse[s] >= 0 { releaseAt[lastUse[s]].append(Int32(s)) }
+
+        let total = pending.reduce(0) { $0 + $1.inputs.count + $1.outputs.count } + releaseAt.reduce(0) { $0 + $1.count }
+        indexStorage = .allocate(capacity: max(total, 1))
+        var cursor = 0
+        func place(_ values: [Int32]) -> UnsafeBufferPointer<Int32> {
+            guard let base = indexStorage.baseAddress else { return UnsafeBufferPointer(start: nil, count: 0) }
+            let start = base + cursor
+            for (j, v) in values.enumerated() { start[j] = v }
+            cursor += values.count
+            return UnsafeBufferPointer(start: start, count: values.count)
+        }
+        steps = pending.enumerated().map { i, p in
+            Step(op: p.op, label: p.label, inputs: place(p.inputs), outputs: place(p.outputs), release: place(releaseAt[i]))
+        }
+    }
+}

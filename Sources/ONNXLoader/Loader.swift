@@ -1,1 +1,0 @@
-// The loader: ModelProto → Graph. The only module that sees protobuf-c types.

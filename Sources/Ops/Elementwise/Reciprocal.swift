@@ -1,0 +1,17 @@
+import ONNXGraph
+
+/// ONNX `Reciprocal`: Y = 1 / X elementwise (opsets 1–13). Types: float, double, float16, bfloat16.
+/// `consumed_inputs` (opset 1) is ignored.
+public struct Reciprocal: Operator, Hashable {
+    public init(_ node: NodeAttributes) throws(OpError) {
+        try requireOneInput(node)
+    }
+
+    public func inferTypes(_ inputs: [TensorType?], _ node: NodeAttributes) throws(OpError) -> [TensorType] {
+        inferUnary(inputs)
+    }
+
+    public func evaluate(_ io: inout OpIO) throws(OpError) {
+        try evaluateUnary(ReciprocalMath.self, &io, integers: .none)
+    }
+}

@@ -1,0 +1,133 @@
+import ONNXGraph
+import Ops
+import Testing
+
+@testable import Interpreter
+
+/// A float32 elementwise add of two same-shape tensors, defined here so these tests depend on the
+/// interpreter only, not on the op families.
+struct TestAdd: Operator, Hashable {
+    init(_ node: NodeAttributes) throws(OpError) {}
+    func inferTypes(_ inputs: [TensorType?], _ node: NodeAttributes) throws(OpError) -> [TensorType] {
+        [inputs.first.flatMap { $0 } ?? .unknown]
+    }
+    func evaluate(_ io: inout OpIO) throws(OpError) {
+        let a = try io.required(0), b = try io.required(1)
+        guard a.shape == b.shape, a.dataType == .float, b.dataType == .float else { throw OpError.shape("mismatch") }
+        let out = try io.allocate(.float, a.shape)
+        let pa = a.elements(Float.self), pb = b.elements(Float.self), po = out.elements(Float.self)
+        for i in 0..<a.count { po[i] = pa[i] + pb[i] }
+        io.setOutput(0, out)
+    }
+}
+
+let testRegistry: OpRegistry = {
+    var r = OpRegistry.standard
+    r.register(OpSchema(TestAdd.self, "TestAdd", domain: "test"))
+    return r
+}()
+
+func floats(_ values: [Float], _ shape: [Int]) throws -> Tensor { try Tensor(.float, shape: shape, values: values) }
+func add(_ a: String, _ b: String, _ out: String, name: String = "") -> Node {
+    Node(name: name.isEmpty ? out : name, opType: "TestAdd", domain: "test", inputs: [a, b], outputs: [out])
+}
+let opsets = ["": 21, "test": 1]
+
+@Suite struct SessionTests {
+    @Test func runsAChainAndFoldsConstants() throws {
+        // y = (x + (w + w)); w + w depends only on an initializer and is folded at plan time.
+        let g = Graph(name: "main",
+                      inputs: [ValueInfo(name: "x", type: TensorType(.float, shape: [2]))],
+                      outputs: [ValueInfo(name: "y", type: nil)],
+                      initializers: [("w", try floats([1, 2], [2]))],
+                      nodes: [add("x", "ww", "y"), add("w", "w", "ww")])  // out of order on purpose
+        let session = try Session(model: Model(irVersion: 10, opsetImports: opsets, graph: g),
+                                  options: SessionOptions(registry: testRegistry))
+        #expect(session.stepCount == 1)
+        for _ in 0..<3 {  // buffers are recycled between runs; results must not change
+            let y = try session.run(["x": floats([10, 20], [2])])["y"]
+            #expect(y?.toArray(Float.self) == [12, 24])
+        }
+        #expect(session.valueTypes["y"] == TensorType(.float, shape: [2]))
+    }
+
+    @Test func ifRunsTheChosenBranchWithCapturedValues() throws {
+        let thenG = Graph(name: "then", outputs: [ValueInfo(name: "t", type: nil)], nodes: [add("x", "x", "t")])
+        let elseG = Graph(name: "else", outputs: [ValueInfo(name: "e", type: nil)], nodes: [add("x", "one", "e")])
+        let ifNode = Node(name: "if", opType: "If", inputs: ["cond"], outputs: ["y"],
+                          attributes: ["then_branch": .graph(thenG), "else_branch": .graph(elseG)])
+        let g = Graph(name: "main",
+                      inputs: [ValueInfo(name: "cond", type: TensorType(.bool, shape: [1])),
+                               ValueInfo(name: "x", type: TensorType(.float, shape: [1]))],
+                      outputs: [ValueInfo(name: "y", type: nil)],
+                      initializers: [("one", try floats([1], [1]))], nodes: [ifNode])
+        let session = try Session(model: Model(irVersion: 10, opsetImports: opsets, graph: g),
+                                  options: SessionOptions(registry: testRegistry))
+        let x = try floats([5], [1])
+        let yes = try Tensor(.bool, shape: [1], values: [UInt8(1)]), no = try Tensor(.bool, shape: [1], values: [UInt8(0)])
+        #expect(try session.run(["cond": yes, "x": x])["y"]?.toArray(Float.self) == [10])
+        #expect(try session.run(["cond": no, "x": x])["y"]?.toArray(Float.self) == [6])
+    }
+
+    @Test func unsupportedOpIsNamedAtPlanTime() throws {
+        let g = Graph(name: "main", inputs: [ValueInfo(name: "x", type: nil)], outputs: [ValueInfo(name: "y", type: nil)],
+                      nodes: [Node(name: "n1", opType: "FancyOp", domain: "com.example", inputs: ["x"], outputs: ["y"])])
+        let error = #expect(throws: InterpreterError.self) {
+            try Session(model: Model(irVersion: 10, opsetImports: ["": 21, "com.example": 3], graph: g))
+        }
+        let message = error?.description ?? ""
+        #expect(message.contains("FancyOp") && message.contains("com.example") && message.contains("opset 3")
+                && message.contains("n1"))
+    }
+
+    @Test(arguments: [
+        (["x": [Float]([1, 2, 3])], [3], "no such input"),
+        ([:], [2], "missing"),
+        (["x": [Float]([1])], [1], "dimension 0"),
+        (["x": [Float]([1, 2])], [1, 2], "rank"),
+    ] as [([String: [Float]], [Int], String)])
+    func badInputsAreNamed(feed: [String: [Float]], shape: [Int], expected: String) throws {
+        let g = Graph(name: "main", inputs: [ValueInfo(name: "x", type: TensorType(.float, shape: [2]))],
+                      outputs: [ValueInfo(name: "y", type: nil)], nodes: [add("x", "x", "y")])
+        let session = try Session(model: Model(irVersion: 10, opsetImports: opsets, graph: g),
+                                  options: SessionOptions(registry: testRegistry))
+        var feeds: [String: Tensor] = [:]
+        for (k, v) in feed { feeds[k == "x" && expected == "no such input" ? "z" : k] = try floats(v, shape) }
+        let error = #expect(throws: InterpreterError.self) { try session.run(feeds) }
+        #expect(error?.description.contains(expected) == true, "\(error?.description ?? "")")
+    }
+
+    @Test func symbolicDimensionsMustAgreeAcrossInputs() throws {
+        let t = TensorType(.float, [.symbol("n")])
+        let g = Graph(name: "main", inputs: [ValueInfo(name: "a", type: t), ValueInfo(name: "b", type: t)],
+                      outputs: [ValueInfo(name: "y", type: nil)], nodes: [add("a", "b", "y")])
+        let session = try Session(model: Model(irVersion: 10, opsetImports: opsets, graph: g),
+                                  options: SessionOptions(registry: testRegistry))
+        let error = #expect(throws: InterpreterError.self) {
+            try session.run(["a": floats([1, 2], [2]), "b": floats([1, 2, 3], [3])])
+        }
+        #expect(error?.description.contains("'n'") == true)
+    }
+
+    @Test func wrongElementTypeIsNamed() throws {
+        let g = Graph(name: "main", inputs: [ValueInfo(name: "x", type: TensorType(.float, shape: [1]))],
+                      outputs: [ValueInfo(name: "y", type: nil)], nodes: [add("x", "x", "y")])
+        let session = try Session(model: Model(irVersion: 10, opsetImports: opsets, graph: g),
+                                  options: SessionOptions(registry: testRegistry))
+        let error = #expect(throws: InterpreterError.self) {
+            try session.run(["x": Tensor(.int64, shape: [1], values: [Int64(1)])])
+        }
+        #expect(error?.description.contains("expected element type float, got int64") == true)
+    }
+
+    @Test func bufferPoolRecyclesOnlyUnsharedStorage() throws {
+        let pool = BufferPool()
+        let a = try pool.allocate(.float, shape: [10])
+        var storage = a.storage
+        let view = try a.reshaped([2, 5])
+        pool.recycle(&storage)  // still referenced by `a` and `view`: must not be reused
+        let b = try pool.allocate(.float, shape: [10])
+        #expect(b.storage !== view.storage)
+        #expect(BufferPool.sizeClass(1) == 64 && BufferPool.sizeClass(65) == 128 && BufferPool.sizeClass(128) == 128)
+    }
+}

@@ -13,6 +13,9 @@ import Testing
         }
         out.append((130, 20, 40))  // crosses the 120/126/128-row A block
         out.append((3, 1030, 5))   // crosses the 1024-column B block
+        // Panel groups of 2–8 panels (16 columns each) for 1–4 rows, clipped at n and at the B block.
+        for (m, n) in [(1, 1100), (2, 1030), (1, 130), (2, 100), (3, 70), (5, 200), (9, 50)] { out.append((m, n, 9)) }
+        out.append((2, 97, 300))
         return out
     }()
 

@@ -98,3 +98,14 @@ private func asDoubles(_ t: Tensor) -> [Double] {
         #expect(throws: OpError.self) { try einsum("...ij->ij", [try f32([2, 3, 4], Array(repeating: 1, count: 24))]) }
     }
 }
+
+@Suite struct LinearAlgebraEinsumInferenceTests {
+    @Test func inferTypesFromRanks() throws {
+        let node = NodeAttributes(Node(opType: "Einsum", inputs: ["a", "b"], outputs: ["y"],
+                                       attributes: ["equation": .string("...ij,jk")]), opset: 12)
+        let op = try Einsum(node)
+        let t = try op.inferTypes([TensorType(.float, [.symbol("b"), .value(3), .value(4)]),
+                                   TensorType(.float, [.value(4), .value(5)])], node)
+        #expect(t == [TensorType(.float, [.symbol("b"), .value(3), .value(5)])])
+    }
+}

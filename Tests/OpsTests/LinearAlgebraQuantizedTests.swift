@@ -105,3 +105,24 @@ private func makeOp(_ type: String, inputs: Int, opset: Int) throws -> any Opera
         #expect(y2.toArray(Int8.self).map(Int64.init) == V.qlmRowCol_y)
     }
 }
+
+@Suite struct LinearAlgebraPrepackTests {
+    /// A plan prepacks through the protocol, without knowing the op type.
+    @Test func prepacksThroughTheProtocol() throws {
+        let op = try makeOp("MatMulInteger", inputs: 4, opset: 10)
+        let p = try #require(op as? any PrepacksConstantInput)
+        #expect(p.prepackableInput == 1)
+        let b = try q(.int8, V.mmiRowCol_bShape, V.mmiRowCol_b)
+        let packed = try p.prepacking(constant: b)
+        #expect(packed.prepackedB != nil)
+        let y = try packed.evaluate([try q(.uint8, V.mmiRowCol_aShape, V.mmiRowCol_a), nil,
+                                     try q(.uint8, V.mmiRowCol_azpShape, V.mmiRowCol_azp),
+                                     try q(.int8, V.mmiRowCol_bzpShape, V.mmiRowCol_bzp)], outputCount: 1)[0]
+        #expect(y.toArray(Int32.self).map(Int64.init) == V.mmiRowCol_y)
+        // A batched (3-D) B does not qualify: the op is unchanged and still needs its input.
+        let batched = try p.prepacking(constant: try q(.int8, [1, 5, 4], V.mmiRowCol_b))
+        #expect(batched.prepackedB == nil)
+        let q3 = try #require(try makeOp("QLinearMatMul", inputs: 8, opset: 21) as? any PrepacksConstantInput)
+        #expect(q3.prepackableInput == 3)
+    }
+}

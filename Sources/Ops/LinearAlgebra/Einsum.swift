@@ -20,6 +20,27 @@ public struct Einsum: Operator, Hashable {
         }
     }
 
+    /// Output type from the inputs' ranks: each output label takes its first non-1 dim.
+    public func inferTypes(_ inputs: [TensorType?], _ node: NodeAttributes) throws(OpError) -> [TensorType] {
+        let dataType = inputs.first??.dataType
+        var dims: [[Dim]] = []
+        for t in inputs {
+            guard let d = t?.dims else { return [TensorType(dataType, nil)] }
+            dims.append(d)
+        }
+        let (termLabels, outLabels) = try equation.resolve(ranks: dims.map(\.count))
+        var size = [Dim?](repeating: nil, count: EinsumEquation.ellipsisBase * 2)
+        for (labels, ds) in zip(termLabels, dims) {
+            for (l, d) in zip(labels, ds) {
+                if size[l] == nil || size[l] == .value(1) { size[l] = d }
+                else if let u = size[l]?.value, let v = d.value, v != 1, u != v {
+                    throw OpError.shape("Einsum: a label has sizes \(u) and \(v)")
+                }
+            }
+        }
+        return [TensorType(dataType, outLabels.map { size[$0] ?? .unknown })]
+    }
+
     public func evaluate(_ io: inout OpIO) throws(OpError) {
         var inputs: [Tensor] = []
         for i in 0..<io.inputCount { inputs.append(try io.required(i)) }

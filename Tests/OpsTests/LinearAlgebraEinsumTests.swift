@@ -109,3 +109,11 @@ private func asDoubles(_ t: Tensor) -> [Double] {
         #expect(t == [TensorType(.float, [.symbol("b"), .value(3), .value(5)])])
     }
 }
+
+extension LinearAlgebraEinsumTests {
+    /// An outer-product reduction over 2^40 index pairs is refused instead of running for hours.
+    @Test func hugeIterationSpaceThrows() throws {
+        let big = try Tensor(allocating: .float, shape: [1 << 20], zeroed: true)
+        #expect(throws: OpError.self) { try einsum("i,j->", [big, big]) }
+    }
+}

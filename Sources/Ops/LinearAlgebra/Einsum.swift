@@ -10,10 +10,15 @@ import ONNXGraph
 /// contraction-ordering optimizer).
 public struct Einsum: Operator, Hashable {
     let equation: EinsumEquation
+    let equationText: String
+
+    /// The largest iteration space (output × reduced elements × operands) evaluated directly.
+    static let maximumWork = 1 << 36
 
     public init(_ node: NodeAttributes) throws(OpError) {
         guard let text = try node.string("equation") else { throw OpError(.missingAttribute("equation")) }
         equation = try EinsumEquation(text)
+        equationText = text
         guard node.inputCount == equation.inputTerms.count else {
             throw OpError(.wrongInputCount(expected: "\(equation.inputTerms.count) (per the equation)",
                                            actual: node.inputCount))
@@ -70,6 +75,15 @@ public struct Einsum: Operator, Hashable {
                 for (d, dl) in labels.enumerated() where dl == l && t.shape[d] != 1 { s += cs[d] }
                 return s
             })
+        }
+        // The direct loop visits output × reduced index space; refuse spaces it cannot finish.
+        var work = inputs.count
+        for l in loopLabels {
+            let (p, o) = work.multipliedReportingOverflow(by: max(size[l], 1))
+            guard !o, p <= Self.maximumWork else {
+                throw OpError.value("Einsum: \(equationText) needs more than \(Self.maximumWork) multiply-adds")
+            }
+            work = p
         }
         let y = try io.allocate(dtype, outShape)
         io.setOutput(0, y)

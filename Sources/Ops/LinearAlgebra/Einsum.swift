@@ -63,43 +63,21 @@ public struct Einsum: Operator, Hashable {
                 }
             }
         }
-        let used = Set(termLabels.joined())
-        let reduced = used.subtracting(outLabels).sorted()
-        let loopLabels = outLabels + reduced
         let outShape = outLabels.map { size[$0] }
-        var strides: [[Int]] = []   // per input, per loop label
-        for (labels, t) in zip(termLabels, inputs) {
-            let cs = Broadcast.contiguousStrides(t.shape)
-            strides.append(loopLabels.map { l in
-                var s = 0
-                for (d, dl) in labels.enumerated() where dl == l && t.shape[d] != 1 { s += cs[d] }
-                return s
-            })
-        }
-        // The direct loop visits output × reduced index space; refuse spaces it cannot finish.
-        var work = inputs.count
-        for l in loopLabels {
-            let (p, o) = work.multipliedReportingOverflow(by: max(size[l], 1))
-            guard !o, p <= Self.maximumWork else {
-                throw OpError.value("Einsum: \(equationText) needs more than \(Self.maximumWork) multiply-adds")
-            }
-            work = p
-        }
         let y = try io.allocate(dtype, outShape)
         io.setOutput(0, y)
         if y.count == 0 { return }
-        let plan = Loops(sizes: loopLabels.map { size[$0] }, outRank: outLabels.count, strides: strides)
         switch dtype {
-        case .float: plan.run(inputs, y, Float.self)
-        case .double: plan.run(inputs, y, Double.self)
-        case .int8: plan.run(inputs, y, Int8.self)
-        case .int16: plan.run(inputs, y, Int16.self)
-        case .int32: plan.run(inputs, y, Int32.self)
-        case .int64: plan.run(inputs, y, Int64.self)
-        case .uint8: plan.run(inputs, y, UInt8.self)
-        case .uint16: plan.run(inputs, y, UInt16.self)
-        case .uint32: plan.run(inputs, y, UInt32.self)
-        case .uint64: plan.run(inputs, y, UInt64.self)
+        case .float: try compute(inputs, termLabels, outLabels, y, Float.self)
+        case .double: try compute(inputs, termLabels, outLabels, y, Double.self)
+        case .int8: try compute(inputs, termLabels, outLabels, y, Int8.self)
+        case .int16: try compute(inputs, termLabels, outLabels, y, Int16.self)
+        case .int32: try compute(inputs, termLabels, outLabels, y, Int32.self)
+        case .int64: try compute(inputs, termLabels, outLabels, y, Int64.self)
+        case .uint8: try compute(inputs, termLabels, outLabels, y, UInt8.self)
+        case .uint16: try compute(inputs, termLabels, outLabels, y, UInt16.self)
+        case .uint32: try compute(inputs, termLabels, outLabels, y, UInt32.self)
+        case .uint64: try compute(inputs, termLabels, outLabels, y, UInt64.self)
         case .float16, .bfloat16:
             let bf = dtype == .bfloat16
             var wide: [Tensor] = []
@@ -109,10 +87,70 @@ public struct Einsum: Operator, Hashable {
                 wide.append(f)
             }
             let yf = try LinalgLoops.floatScratch(outShape)
-            plan.run(wide, yf, Float.self)
+            try compute(wide, termLabels, outLabels, yf, Float.self)
             LinalgLoops.narrow(yf.elements(Float.self), y.elements(UInt16.self), count: y.count, bfloat: bf)
         default: throw OpError.type(0, dtype)
         }
+    }
+
+    /// First sums out, per operand, the labels no other operand and not the output uses (so
+    /// `i,j->` costs |i| + |j|, not |i|·|j|), then runs the direct loop over what is left.
+    private func compute<T: LinalgScalar>(_ inputs: [Tensor], _ terms: [[Int]], _ out: [Int], _ y: Tensor,
+                                          _: T.Type) throws(OpError) {
+        var operands = inputs, terms = terms
+        if operands.count > 1 {
+            for i in operands.indices {
+                var needed = Set(out)
+                for (j, t) in terms.enumerated() where j != i { needed.formUnion(t) }
+                var keep: [Int] = []
+                for l in terms[i] where needed.contains(l) && !keep.contains(l) { keep.append(l) }
+                if keep.count == Set(terms[i]).count { continue }
+                let sizes = Self.labelSizes([operands[i]], [terms[i]])
+                let reduced: Tensor
+                do { reduced = try Tensor(allocating: operands[i].dataType, shape: keep.map { sizes[$0] }) }
+                catch { throw OpError(error) }
+                try direct([operands[i]], [terms[i]], keep, sizes, reduced, T.self)
+                operands[i] = reduced
+                terms[i] = keep
+            }
+        }
+        try direct(operands, terms, out, Self.labelSizes(operands, terms), y, T.self)
+    }
+
+    /// Per label, its extent over `tensors` (the largest; sizes were checked equal or 1).
+    private static func labelSizes(_ tensors: [Tensor], _ terms: [[Int]]) -> [Int] {
+        var size = [Int](repeating: 1, count: EinsumEquation.ellipsisBase * 2)
+        for (labels, t) in zip(terms, tensors) {
+            for (l, d) in zip(labels, t.shape) where d != 1 { size[l] = d }
+        }
+        return size
+    }
+
+    /// y[out] = Σ over the other labels of Π inputs, by one loop nest.
+    private func direct<T: LinalgScalar>(_ inputs: [Tensor], _ terms: [[Int]], _ out: [Int], _ size: [Int],
+                                         _ y: Tensor, _: T.Type) throws(OpError) {
+        let reduced = Set(terms.joined()).subtracting(out).sorted()
+        let loopLabels = out + reduced
+        var strides: [[Int]] = []   // per input, per loop label
+        for (labels, t) in zip(terms, inputs) {
+            let cs = Broadcast.contiguousStrides(t.shape)
+            strides.append(loopLabels.map { l in
+                var s = 0
+                for (d, dl) in labels.enumerated() where dl == l && t.shape[d] != 1 { s += cs[d] }
+                return s
+            })
+        }
+        // The loop visits output × reduced index space; refuse spaces it cannot finish.
+        var work = inputs.count
+        for l in loopLabels {
+            let (p, o) = work.multipliedReportingOverflow(by: max(size[l], 1))
+            guard !o, p <= Self.maximumWork else {
+                throw OpError.value("Einsum: \(equationText) needs more than \(Self.maximumWork) multiply-adds")
+            }
+            work = p
+        }
+        if y.count == 0 { return }
+        Loops(sizes: loopLabels.map { size[$0] }, outRank: out.count, strides: strides).run(inputs, y, T.self)
     }
 
     /// The loop nest: output labels first (row-major over the output), then reduced labels.

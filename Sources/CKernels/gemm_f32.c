@@ -121,36 +121,34 @@ static const sk_kernel sk_avx512_table[4 * SK_PMAX] = {
     sk_avx512_4_1, sk_avx512_4_2, sk_avx512_4_3, NULL, NULL, NULL, NULL, NULL};
 static const sk_tier sk_avx512_tier = {4, {8, 6, 4, 3}, sk_avx512_table};
 
-#define SK_AVX2_KERNEL(R)                                                                         \
-    __attribute__((target("avx2,fma"))) static void sk_avx2_##R(size_t kc, const float *pa,        \
-                                                                 const float *pb, size_t pstride, \
-                                                                 float *tile) {                   \
-        (void)pstride;                                                                            \
-        __m256 lo[R], hi[R];                                                                      \
-        for (int r = 0; r < R; r++) lo[r] = hi[r] = _mm256_setzero_ps();                          \
+#define SK_AVX2_KERNEL(R, P)                                                                      \
+    __attribute__((target("avx2,fma"))) static void sk_avx2_##R##_##P(                             \
+        size_t kc, const float *pa, const float *pb, size_t pstride, float *tile) {              \
+        __m256 acc[R][2 * P];                                                                     \
+        for (int r = 0; r < R; r++)                                                               \
+            for (int q = 0; q < 2 * P; q++) acc[r][q] = _mm256_setzero_ps();                      \
         for (size_t p = 0; p < kc; p++) {                                                         \
-            __m256 b0 = _mm256_loadu_ps(pb + p * SK_NR), b1 = _mm256_loadu_ps(pb + p * SK_NR + 8); \
+            __m256 bv[2 * P];                                                                     \
+            for (int q = 0; q < P; q++) {                                                         \
+                bv[2 * q] = _mm256_loadu_ps(pb + q * pstride + p * SK_NR);                        \
+                bv[2 * q + 1] = _mm256_loadu_ps(pb + q * pstride + p * SK_NR + 8);                \
+            }                                                                                     \
             for (int r = 0; r < R; r++) {                                                         \
                 __m256 av = _mm256_broadcast_ss(pa + p * R + r);                                  \
-                lo[r] = _mm256_fmadd_ps(av, b0, lo[r]);                                           \
-                hi[r] = _mm256_fmadd_ps(av, b1, hi[r]);                                           \
+                for (int q = 0; q < 2 * P; q++) acc[r][q] = _mm256_fmadd_ps(av, bv[q], acc[r][q]); \
             }                                                                                     \
         }                                                                                         \
-        for (int r = 0; r < R; r++) {                                                             \
-            _mm256_storeu_ps(tile + r * SK_TLD, lo[r]);                                           \
-            _mm256_storeu_ps(tile + r * SK_TLD + 8, hi[r]);                                       \
-        }                                                                                         \
+        for (int r = 0; r < R; r++)                                                               \
+            for (int q = 0; q < 2 * P; q++) _mm256_storeu_ps(tile + r * SK_TLD + q * 8, acc[r][q]); \
     }
-SK_AVX2_KERNEL(1)
-SK_AVX2_KERNEL(2)
-SK_AVX2_KERNEL(3)
-SK_AVX2_KERNEL(4)
-SK_AVX2_KERNEL(5)
-SK_AVX2_KERNEL(6)
+SK_AVX2_KERNEL(1, 1) SK_AVX2_KERNEL(1, 2) SK_AVX2_KERNEL(1, 3) SK_AVX2_KERNEL(1, 4)
+SK_AVX2_KERNEL(2, 1) SK_AVX2_KERNEL(2, 2)
+SK_AVX2_KERNEL(3, 1) SK_AVX2_KERNEL(4, 1) SK_AVX2_KERNEL(5, 1) SK_AVX2_KERNEL(6, 1)
 static const sk_kernel sk_avx2_table[6 * SK_PMAX] = {
-    [0 * SK_PMAX] = sk_avx2_1, [1 * SK_PMAX] = sk_avx2_2, [2 * SK_PMAX] = sk_avx2_3,
-    [3 * SK_PMAX] = sk_avx2_4, [4 * SK_PMAX] = sk_avx2_5, [5 * SK_PMAX] = sk_avx2_6};
-static const sk_tier sk_avx2_tier = {6, {1, 1, 1, 1, 1, 1}, sk_avx2_table};
+    [0 * SK_PMAX] = sk_avx2_1_1, [0 * SK_PMAX + 1] = sk_avx2_1_2, [0 * SK_PMAX + 2] = sk_avx2_1_3,
+    [0 * SK_PMAX + 3] = sk_avx2_1_4, [1 * SK_PMAX] = sk_avx2_2_1, [1 * SK_PMAX + 1] = sk_avx2_2_2,
+    [2 * SK_PMAX] = sk_avx2_3_1, [3 * SK_PMAX] = sk_avx2_4_1, [4 * SK_PMAX] = sk_avx2_5_1, [5 * SK_PMAX] = sk_avx2_6_1};
+static const sk_tier sk_avx2_tier = {6, {4, 2, 1, 1, 1, 1}, sk_avx2_table};
 #endif
 
 /* Writes the valid rows × cols of a tile into C. `first` is the first k block: it applies beta

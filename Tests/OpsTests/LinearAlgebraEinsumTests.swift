@@ -127,3 +127,14 @@ extension LinearAlgebraEinsumTests {
         #expect(throws: OpError.self) { try einsum("i,j->ij", [big, big]) }
     }
 }
+
+extension LinearAlgebraEinsumTests {
+    /// An ellipsis covering more dims than there are letters still works (labels past 104).
+    @Test func highRankEllipsis() throws {
+        let shape = [Int](repeating: 1, count: 60) + [2]
+        let a = try Tensor(.float, shape: shape, values: [Float(3), 4])
+        let y = try einsum("...i->...", [a])
+        #expect(y.shape == [Int](repeating: 1, count: 60))
+        #expect(y.toArray(Float.self) == [7])
+    }
+}

@@ -34,7 +34,7 @@ public struct Einsum: Operator, Hashable {
             dims.append(d)
         }
         let (termLabels, outLabels) = try equation.resolve(ranks: dims.map(\.count))
-        var size = [Dim?](repeating: nil, count: EinsumEquation.ellipsisBase * 2)
+        var size = [Dim?](repeating: nil, count: EinsumEquation.labelCount(ranks: dims.map(\.count)))
         for (labels, ds) in zip(termLabels, dims) {
             for (l, d) in zip(labels, ds) {
                 if size[l] == nil || size[l] == .value(1) { size[l] = d }
@@ -54,7 +54,7 @@ public struct Einsum: Operator, Hashable {
         let (termLabels, outLabels) = try equation.resolve(ranks: inputs.map(\.rank))
 
         // Label sizes: equal wherever a label appears, or 1 (broadcast).
-        var size = [Int](repeating: -1, count: EinsumEquation.ellipsisBase * 2)
+        var size = [Int](repeating: -1, count: EinsumEquation.labelCount(ranks: inputs.map(\.rank)))
         for (labels, t) in zip(termLabels, inputs) {
             for (l, d) in zip(labels, t.shape) {
                 if size[l] == -1 || size[l] == 1 { size[l] = d }
@@ -119,7 +119,7 @@ public struct Einsum: Operator, Hashable {
 
     /// Per label, its extent over `tensors` (the largest; sizes were checked equal or 1).
     private static func labelSizes(_ tensors: [Tensor], _ terms: [[Int]]) -> [Int] {
-        var size = [Int](repeating: 1, count: EinsumEquation.ellipsisBase * 2)
+        var size = [Int](repeating: 1, count: EinsumEquation.labelCount(ranks: tensors.map(\.rank)))
         for (labels, t) in zip(terms, tensors) {
             for (l, d) in zip(labels, t.shape) where d != 1 { size[l] = d }
         }

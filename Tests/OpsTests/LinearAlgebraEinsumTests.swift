@@ -138,3 +138,30 @@ extension LinearAlgebraEinsumTests {
         #expect(y.toArray(Float.self) == [7])
     }
 }
+
+extension LinearAlgebraEinsumTests {
+    /// The batched-GEMM route for two operands against the direct loop (a third all-ones operand
+    /// keeps the equation off that route), on small integers so both are exact.
+    @Test(arguments: [DataType.float, .int64])
+    func pairContractionMatchesDirectLoop(_ type: DataType) throws {
+        var state: UInt64 = 12345
+        func next() -> Int64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int64((state >> 33) % 7) - 3
+        }
+        func make(_ shape: [Int]) throws -> Tensor {
+            let n = shape.reduce(1, *)
+            let v = (0..<n).map { _ in next() }
+            return type == .float ? try Tensor(.float, shape: shape, values: v.map { Float($0) })
+                : try Tensor(.int64, shape: shape, values: v)
+        }
+        let x = try make([3, 17, 33, 2]), y = try make([20, 33, 3, 2])
+        let ones = type == .float ? try Tensor(.float, shape: [2], values: [Float(1), 1]) : try Tensor(.int64, shape: [2], values: [Int64(1), 1])
+        for (fast, direct) in [("bijc,kjbc->kbi", "bijc,kjbc,c->kbi"), ("bijc,kjbc->bikc", "bijc,kjbc,c->bikc")] {
+            let a = try einsum(fast, [x, y]), b = try einsum(direct, [x, y, ones])
+            #expect(a.shape == b.shape)
+            if type == .float { #expect(a.toArray(Float.self) == b.toArray(Float.self), "\(fast)") }
+            else { #expect(a.toArray(Int64.self) == b.toArray(Int64.self), "\(fast)") }
+        }
+    }
+}

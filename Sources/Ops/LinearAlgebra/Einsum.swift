@@ -114,7 +114,10 @@ public struct Einsum: Operator, Hashable {
                 terms[i] = keep
             }
         }
-        try direct(operands, terms, out, Self.labelSizes(operands, terms), y, T.self)
+        let sizes = Self.labelSizes(operands, terms)
+        if operands.count == 2,
+           try contractPair(operands[0], terms[0], operands[1], terms[1], out, sizes, y, T.self) { return }
+        try direct(operands, terms, out, sizes, y, T.self)
     }
 
     /// Per label, its extent over `tensors` (the largest; sizes were checked equal or 1).

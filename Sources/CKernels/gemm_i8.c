@@ -3,7 +3,8 @@
  *
  * Operands are normalized to u8 A × s8 B (see ck_gemm.h), so every tier computes Σ a_u·b_s:
  *  - AVX-512 VNNI: vpdpbusd (u8×s8, four products summed in 32 bits, no saturation);
- *  - AVX2: u8/s8 widened to int16, vpmaddwd (two 16-bit products summed in 32 bits, exact);
+ *  - AVX-512BW and AVX2: u8/s8 widened to int16, vpmaddwd (two 16-bit products summed in 32
+ *    bits, exact);
  *  - scalar: int32 loops.
  * All correction terms use uint32 arithmetic (wrapping), so results are identical mod 2^32.
  *
@@ -163,6 +164,45 @@ static const qk_kernel qk_vnni_table[4 * QK_PMAX] = {
     qk_vnni_4_1, qk_vnni_4_2, qk_vnni_4_3, NULL, NULL, NULL, NULL, NULL};
 static const qk_tier qk_vnni_tier = {4, {8, 6, 4, 3}, qk_vnni_table};
 
+/* AVX-512BW without VNNI: per k-group and panel, B's 16 columns × 4 k are sign-extended to int16
+ * in two zmm (8 columns each, one column per 64-bit lane); A's 4 bytes are zero-extended and
+ * broadcast per 64-bit lane; vpmaddwd gives two pair sums per column, folded at the end with a
+ * 64-bit shift-add and vpmovqd. Exact: |255·127·2| fits int32 per step. */
+#define QK_BW_KERNEL(R, P)                                                                        \
+    __attribute__((target("avx512f,avx512bw"))) static void qk_bw_##R##_##P(                     \
+        size_t kq, const uint8_t *pa, const int8_t *pb, size_t pstride, int32_t *tile) {          \
+        __m512i acc[R][2 * P];                                                                    \
+        for (int r = 0; r < R; r++)                                                               \
+            for (int q = 0; q < 2 * P; q++) acc[r][q] = _mm512_setzero_si512();                   \
+        for (size_t g = 0; g < kq; g++) {                                                         \
+            __m512i bw[2 * P];                                                                    \
+            for (int q = 0; q < 2 * P; q++)                                                       \
+                bw[q] = _mm512_cvtepi8_epi16(                                                     \
+                    _mm256_loadu_si256((const __m256i *)(pb + (q / 2) * pstride + g * 64 + (q % 2) * 32))); \
+            for (int r = 0; r < R; r++) {                                                         \
+                int32_t av;                                                                       \
+                memcpy(&av, pa + g * R * 4 + r * 4, 4);                                           \
+                __m512i aw = _mm512_broadcastq_epi64(_mm_cvtepu8_epi16(_mm_cvtsi32_si128(av)));   \
+                for (int q = 0; q < 2 * P; q++) acc[r][q] = _mm512_add_epi32(acc[r][q], _mm512_madd_epi16(aw, bw[q])); \
+            }                                                                                     \
+        }                                                                                         \
+        for (int r = 0; r < R; r++)                                                               \
+            for (int q = 0; q < 2 * P; q++) {                                                     \
+                __m512i s = _mm512_add_epi32(acc[r][q], _mm512_srli_epi64(acc[r][q], 32));        \
+                _mm256_storeu_si256((__m256i *)(tile + r * QK_TLD + q * 8), _mm512_cvtepi64_epi32(s)); \
+            }                                                                                     \
+    }
+QK_BW_KERNEL(1, 1) QK_BW_KERNEL(1, 2) QK_BW_KERNEL(1, 3) QK_BW_KERNEL(1, 4)
+QK_BW_KERNEL(2, 1) QK_BW_KERNEL(2, 2) QK_BW_KERNEL(2, 3)
+QK_BW_KERNEL(3, 1) QK_BW_KERNEL(3, 2)
+QK_BW_KERNEL(4, 1) QK_BW_KERNEL(4, 2)
+static const qk_kernel qk_bw_table[4 * QK_PMAX] = {
+    [0 * QK_PMAX] = qk_bw_1_1, [0 * QK_PMAX + 1] = qk_bw_1_2, [0 * QK_PMAX + 2] = qk_bw_1_3, [0 * QK_PMAX + 3] = qk_bw_1_4,
+    [1 * QK_PMAX] = qk_bw_2_1, [1 * QK_PMAX + 1] = qk_bw_2_2, [1 * QK_PMAX + 2] = qk_bw_2_3,
+    [2 * QK_PMAX] = qk_bw_3_1, [2 * QK_PMAX + 1] = qk_bw_3_2,
+    [3 * QK_PMAX] = qk_bw_4_1, [3 * QK_PMAX + 1] = qk_bw_4_2};
+static const qk_tier qk_bw_tier = {4, {4, 3, 2, 2}, qk_bw_table};
+
 /* AVX2: per k-group, the 16 columns × 4 k of B are sign-extended to int16 in four ymm (4 columns
  * each, lanes (k0,k1),(k2,k3) per column); A's 4 bytes are zero-extended to int16 and broadcast;
  * vpmaddwd gives per-column pair sums, folded with vphaddd at the end. */
@@ -231,6 +271,7 @@ int ck_qgemm_packed(CKTier tier, int a_signed, size_t m, size_t n, size_t k,
     qk_store_fn store = qk_store_plain;
 #if defined(__x86_64__)
     if (tier == CK_TIER_AVX512_VNNI) { t = &qk_vnni_tier; store = qk_store_avx512; }
+    else if (tier == CK_TIER_AVX512BW) { t = &qk_bw_tier; store = qk_store_avx512; }
     else if (tier != CK_TIER_SCALAR) { t = &qk_avx2_tier; store = qk_store_avx2; }
 #endif
     (void)tier;

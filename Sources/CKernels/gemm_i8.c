@@ -2,7 +2,8 @@
  * over per-tier micro-kernels, and QLinearMatMul requantization.
  *
  * Operands are normalized to u8 A × s8 B (see ck_gemm.h), so every tier computes Σ a_u·b_s:
- *  - AVX-512 VNNI: vpdpbusd (u8×s8, four products summed in 32 bits, no saturation);
+ *  - AVX-512 VNNI (zmm) and AVX-VNNI (ymm): vpdpbusd (u8×s8, four products summed in 32 bits,
+ *    no saturation);
  *  - AVX-512BW and AVX2: u8/s8 widened to int16, vpmaddwd (two 16-bit products summed in 32
  *    bits, exact);
  *  - scalar: int32 loops.
@@ -203,6 +204,37 @@ static const qk_kernel qk_bw_table[4 * QK_PMAX] = {
     [3 * QK_PMAX] = qk_bw_4_1, [3 * QK_PMAX + 1] = qk_bw_4_2};
 static const qk_tier qk_bw_tier = {4, {4, 3, 2, 2}, qk_bw_table};
 
+/* AVX-VNNI (VEX vpdpbusd on ymm, no AVX-512): per k-group and panel, B's 64 bytes are two ymm
+ * (8 columns × 4 k each). */
+#define QK_AVXVNNI_KERNEL(R, P)                                                                   \
+    __attribute__((target("avx2,avxvnni"))) static void qk_avxvnni_##R##_##P(                    \
+        size_t kq, const uint8_t *pa, const int8_t *pb, size_t pstride, int32_t *tile) {          \
+        __m256i acc[R][2 * P];                                                                    \
+        for (int r = 0; r < R; r++)                                                               \
+            for (int q = 0; q < 2 * P; q++) acc[r][q] = _mm256_setzero_si256();                   \
+        for (size_t g = 0; g < kq; g++) {                                                         \
+            __m256i bv[2 * P];                                                                    \
+            for (int q = 0; q < 2 * P; q++)                                                       \
+                bv[q] = _mm256_loadu_si256((const __m256i *)(pb + (q / 2) * pstride + g * 64 + (q % 2) * 32)); \
+            for (int r = 0; r < R; r++) {                                                         \
+                int32_t av;                                                                       \
+                memcpy(&av, pa + g * R * 4 + r * 4, 4);                                           \
+                __m256i a4 = _mm256_set1_epi32(av);                                               \
+                for (int q = 0; q < 2 * P; q++) acc[r][q] = _mm256_dpbusd_avx_epi32(acc[r][q], a4, bv[q]); \
+            }                                                                                     \
+        }                                                                                         \
+        for (int r = 0; r < R; r++)                                                               \
+            for (int q = 0; q < 2 * P; q++) _mm256_storeu_si256((__m256i *)(tile + r * QK_TLD + q * 8), acc[r][q]); \
+    }
+QK_AVXVNNI_KERNEL(1, 1) QK_AVXVNNI_KERNEL(1, 2) QK_AVXVNNI_KERNEL(1, 3)
+QK_AVXVNNI_KERNEL(2, 1) QK_AVXVNNI_KERNEL(2, 2)
+QK_AVXVNNI_KERNEL(3, 1) QK_AVXVNNI_KERNEL(4, 1)
+static const qk_kernel qk_avxvnni_table[4 * QK_PMAX] = {
+    [0 * QK_PMAX] = qk_avxvnni_1_1, [0 * QK_PMAX + 1] = qk_avxvnni_1_2, [0 * QK_PMAX + 2] = qk_avxvnni_1_3,
+    [1 * QK_PMAX] = qk_avxvnni_2_1, [1 * QK_PMAX + 1] = qk_avxvnni_2_2,
+    [2 * QK_PMAX] = qk_avxvnni_3_1, [3 * QK_PMAX] = qk_avxvnni_4_1};
+static const qk_tier qk_avxvnni_tier = {4, {3, 2, 1, 1}, qk_avxvnni_table};
+
 /* AVX2: per k-group, the 16 columns × 4 k of B are sign-extended to int16 in four ymm (4 columns
  * each, lanes (k0,k1),(k2,k3) per column); A's 4 bytes are zero-extended to int16 and broadcast;
  * vpmaddwd gives per-column pair sums, folded with vphaddd at the end. */
@@ -272,6 +304,7 @@ int ck_qgemm_packed(CKTier tier, int a_signed, size_t m, size_t n, size_t k,
 #if defined(__x86_64__)
     if (tier == CK_TIER_AVX512_VNNI) { t = &qk_vnni_tier; store = qk_store_avx512; }
     else if (tier == CK_TIER_AVX512BW) { t = &qk_bw_tier; store = qk_store_avx512; }
+    else if (tier == CK_TIER_AVX_VNNI) { t = &qk_avxvnni_tier; store = qk_store_avx2; }
     else if (tier != CK_TIER_SCALAR) { t = &qk_avx2_tier; store = qk_store_avx2; }
 #endif
     (void)tier;

@@ -129,11 +129,11 @@ public struct Gemm: Operator, Hashable {
         let tier = CPUTier.active
         if let packed {
             SGemm.sgemm(tier: tier, transA: transA, m: m, alpha: alpha, a: a, lda: lda, packed: packed,
-                               beta: kernelBeta, c: y, ldc: n, bias: bias)
+                        beta: kernelBeta, c: y, ldc: n, bias: bias)
         } else if let b {
             let ldb = transB ? k : n
             guard SGemm.sgemm(tier: tier, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
-                                     a: a, lda: lda, b: b, ldb: ldb, beta: kernelBeta, c: y, ldc: n, bias: bias)
+                              a: a, lda: lda, b: b, ldb: ldb, beta: kernelBeta, c: y, ldc: n, bias: bias)
             else { throw OpError.outOfMemory }
         }
     }

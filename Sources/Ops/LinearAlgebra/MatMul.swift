@@ -85,7 +85,7 @@ public struct MatMul: Operator, Hashable {
                 SGemm.sgemm(tier: tier, m: g.m, a: ap, lda: g.k, packed: packed, c: yp, ldc: g.n)
             } else if let b {
                 guard SGemm.sgemm(tier: tier, m: g.m, n: g.n, k: g.k, a: ap, lda: g.k, b: b + g.bOffset(batch), ldb: g.n,
-                                 c: yp, ldc: g.n)
+                                  c: yp, ldc: g.n)
                 else { throw OpError.outOfMemory }
             }
         }

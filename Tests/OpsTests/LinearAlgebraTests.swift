@@ -203,3 +203,21 @@ private func close(_ got: [Double], _ want: [Double], _ tol: Double = 1e-5) -> B
         #expect(t == [TensorType(.float, [.symbol("m"), .value(7)])])
     }
 }
+
+extension LinearAlgebraMatMulTests {
+    /// The fp32 routes (rows folded across batches, B packed once for shared batches, per-batch
+    /// GEMM) against the double loop, on small integers so both are exact.
+    @Test(arguments: [([2, 1, 3, 4], [4, 5]), ([1, 3, 1, 2, 4], [1, 4, 5]), ([3, 1, 2, 4], [1, 2, 4, 5]),
+                      ([2, 3, 17, 33], [33, 20]), ([4], [2, 1, 4, 3])])
+    func floatRoutesMatchDoubleLoop(_ shapes: ([Int], [Int])) throws {
+        func values(_ shape: [Int], _ seed: Int) -> [Double] {
+            (0..<shape.reduce(1, *)).map { Double(($0 * 7 + seed) % 11 - 5) }
+        }
+        let op = try makeOp("MatMul", inputs: 2)
+        let av = values(shapes.0, 1), bv = values(shapes.1, 4)
+        let f = try op.evaluate([try tensor(.float, shapes.0, av), try tensor(.float, shapes.1, bv)], outputCount: 1)[0]
+        let d = try op.evaluate([try tensor(.double, shapes.0, av), try tensor(.double, shapes.1, bv)], outputCount: 1)[0]
+        #expect(f.shape == d.shape)
+        #expect(floats(f) == floats(d))
+    }
+}

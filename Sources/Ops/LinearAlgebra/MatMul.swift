@@ -79,6 +79,12 @@ public struct MatMul: Operator, Hashable {
             }
             return
         }
+        // A B shared by several batches is packed once for all of them.
+        var packed = packed
+        if packed == nil, g.sharesB, g.batchCount > 1, let b {
+            guard let p = PackedFloatMatrix(k: g.k, n: g.n, b: b, ldb: g.n) else { throw OpError.outOfMemory }
+            packed = p
+        }
         for batch in 0..<g.batchCount {
             let ap = a + g.aOffset(batch), yp = y + batch * g.m * g.n
             if let packed {

@@ -64,7 +64,7 @@ void ck_qgemm_pack_b(int b_signed, size_t k, size_t n, const void *b, size_t ldb
                     int32_t v = 0;
                     if (j < n && p < k) {
                         v = qk_load(b, b_signed, p * ldb + j) - (b_signed ? 0 : 128);
-                        col_sums[j] += v;
+                        col_sums[j] = (int32_t)((uint32_t)col_sums[j] + (uint32_t)v);
                     }
                     dst[g * 64 + jj * 4 + t] = (int8_t)v;
                 }
@@ -81,7 +81,7 @@ static void qk_pack_a(int a_signed, const void *a, size_t lda, size_t i0, size_t
     const uint8_t *src = a;
     for (size_t r = 0; r < R; r++) {
         const uint8_t *row = src + (i0 + r) * lda;
-        int32_t s = 0;
+        uint32_t s = 0; /* sums wrap mod 2^32 like every other term */
         size_t p = 0;
         for (; p < k; p++) {
             uint8_t v = row[p] ^ flip;
@@ -89,7 +89,7 @@ static void qk_pack_a(int a_signed, const void *a, size_t lda, size_t i0, size_t
             dst[(p >> 2) * R * 4 + r * 4 + (p & 3)] = v;
         }
         for (; p < kq * 4; p++) dst[(p >> 2) * R * 4 + r * 4 + (p & 3)] = 0;
-        row_sums[r] = s;
+        row_sums[r] = (int32_t)s;
     }
 }
 
@@ -110,11 +110,11 @@ typedef struct {
 static void qk_scalar(size_t R, size_t kq, const uint8_t *pa, const int8_t *pb, int32_t *tile) {
     for (size_t r = 0; r < R; r++)
         for (size_t j = 0; j < QK_NR; j++) {
-            int32_t s = 0;
+            uint32_t s = 0;
             for (size_t g = 0; g < kq; g++)
                 for (size_t t = 0; t < 4; t++)
-                    s += (int32_t)pa[g * R * 4 + r * 4 + t] * (int32_t)pb[g * 64 + j * 4 + t];
-            tile[r * QK_TLD + j] = s;
+                    s += (uint32_t)((int32_t)pa[g * R * 4 + r * 4 + t] * (int32_t)pb[g * 64 + j * 4 + t]);
+            tile[r * QK_TLD + j] = (int32_t)s;
         }
 }
 #define QK_SCALAR_KERNEL(R)                                                                       \

@@ -53,7 +53,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "ConformanceTests", dependencies: ["Interpreter", "ONNXLoader", "ONNXGraph", "Ops"],
                     swiftSettings: strict),
-        .testTarget(name: "CLITests", dependencies: ["ONNXRunCLI"], swiftSettings: strict),
+        .testTarget(name: "CLITests", dependencies: ["ONNXRunCLI"], exclude: ["Fixtures"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6],
     cLanguageStandard: .c11,

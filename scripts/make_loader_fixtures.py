@@ -240,6 +240,12 @@ def main():
                                        "ext", [xin], [yout], initializer=[t]))
 
     save(ext_model("external.bin"), "external.onnx", check=False)
+    shared = ext_model("external.bin")
+    w2 = TensorProto()
+    w2.CopyFrom(shared.graph.initializer[0])
+    w2.name = "w2"
+    shared.graph.initializer.append(w2)  # same bytes as "w": must not alias its storage
+    save(shared, "external_shared.onnx", check=False)
     expected_ext = {"hex": storage_hex(w, F)}
     with open(os.path.join(ROOT, "external_expected.json"), "w") as f:
         json.dump(expected_ext, f)
@@ -268,6 +274,83 @@ def main():
     g = helper.make_graph([helper.make_node("Add", ["x", "w"], ["y"], name="add")], "negdims", [xin], [yout],
                           initializer=[neg_init])
     save(model(g), "bad_negative_dims.onnx", check=False)
+
+    w1 = numpy_helper.from_array(np.zeros(2, dtype=np.float32), "w")
+    g = helper.make_graph([helper.make_node("Add", ["x", "w"], ["y"], name="add")], "dup", [xin], [yout],
+                          initializer=[w1, w1])
+    save(model(g), "bad_duplicate_initializer.onnx", check=False)
+
+    # --- every attribute type on a custom-domain node, Constant nodes, sparse initializers
+    small = numpy_helper.from_array(np.array([[1, 2], [3, 4]], dtype=np.int32), "small")
+    sp_vals = numpy_helper.from_array(np.array([5.0, 7.0], dtype=np.float32), "sp")
+    sp_lin = numpy_helper.from_array(np.array([1, 5], dtype=np.int64), "sp_idx")
+    sparse_lin = helper.make_sparse_tensor(sp_vals, sp_lin, [2, 3])
+    sp2_vals = numpy_helper.from_array(np.array([9, 8], dtype=np.int64), "sp2")
+    sp2_idx = numpy_helper.from_array(np.array([[0, 2], [1, 0]], dtype=np.int64), "sp2_idx")
+    sparse_coo = helper.make_sparse_tensor(sp2_vals, sp2_idx, [2, 3])
+    body = helper.make_graph([helper.make_node("Identity", ["x"], ["gy"], name="inner")], "body", [],
+                             [helper.make_tensor_value_info("gy", F, [2])])
+    tp = helper.make_tensor_type_proto(TensorProto.INT64, ["B", 4])
+    seq_tp = helper.make_sequence_type_proto(helper.make_tensor_type_proto(F, None))
+    attrs = [
+        helper.make_attribute("f", 0.25), helper.make_attribute("i", -3), helper.make_attribute("s", "text"),
+        helper.make_attribute("t", small), helper.make_attribute("g", body),
+        helper.make_attribute("sparse", sparse_lin), helper.make_attribute("tp", tp),
+        helper.make_attribute("floats", [1.0, 2.5]), helper.make_attribute("ints", [4, 5, 6]),
+        helper.make_attribute("strings", ["a", "bc"]), helper.make_attribute("tensors", [small, small]),
+        helper.make_attribute("graphs", [body]), helper.make_attribute("sparses", [sparse_coo]),
+        helper.make_attribute("tps", [tp, seq_tp]),
+    ]
+    custom = helper.make_node("AllAttrs", ["x"], ["y"], domain="com.example", name="all")
+    custom.attribute.extend(attrs)
+    const = helper.make_node("Constant", [], ["c"], name="const", value=small)
+    const_sp = helper.make_node("Constant", [], ["csp"], name="const_sparse", sparse_value=sparse_coo)
+    xin = helper.make_tensor_value_info("x", F, [2])
+    outs = [helper.make_tensor_value_info(n, t, None) for n, t in
+            (("y", F), ("c", TensorProto.INT32), ("csp", TensorProto.INT64), ("dense", F))]
+    g = helper.make_graph([custom, const, const_sp, helper.make_node("Identity", ["sp_init"], ["dense"], name="id")],
+                          "attrs", [xin], outs)
+    sp_init_vals = numpy_helper.from_array(np.array([1.5, -2.5, 3.5], dtype=np.float32), "sp_init")
+    sp_init_idx = numpy_helper.from_array(np.array([0, 4, 11], dtype=np.int64), "sp_init_idx")
+    g.sparse_initializer.append(helper.make_sparse_tensor(sp_init_vals, sp_init_idx, [3, 4]))
+    save(model(g, extra_opsets=[helper.make_opsetid("com.example", 1)]), "attributes.onnx", check=False)
+
+    # --- Loop whose body captures an outer value
+    trip = helper.make_tensor_value_info("trip", TensorProto.INT64, [])
+    c0 = helper.make_tensor_value_info("c0", TensorProto.BOOL, [])
+    v0 = helper.make_tensor_value_info("v0", F, [2])
+    loop_body = helper.make_graph(
+        [helper.make_node("Add", ["v_in", "step"], ["v_out"], name="acc"),
+         helper.make_node("Identity", ["cond_in"], ["cond_out"], name="keep")],
+        "loop_body",
+        [helper.make_tensor_value_info("iter", TensorProto.INT64, []),
+         helper.make_tensor_value_info("cond_in", TensorProto.BOOL, []),
+         helper.make_tensor_value_info("v_in", F, [2])],
+        [helper.make_tensor_value_info("cond_out", TensorProto.BOOL, []),
+         helper.make_tensor_value_info("v_out", F, [2])])
+    step = numpy_helper.from_array(np.array([1.0, 2.0], dtype=np.float32), "step")
+    loop = helper.make_node("Loop", ["trip", "c0", "v0"], ["v_final"], name="loop", body=loop_body)
+    g = helper.make_graph([loop], "loop_model", [trip, c0, v0], [helper.make_tensor_value_info("v_final", F, [2])],
+                          initializer=[step])
+    save(model(g), "loop.onnx")
+
+    # --- a function that calls itself
+    rec = helper.make_function("local", "Rec", ["a"], ["b"],
+                               [helper.make_node("Rec", ["a"], ["b"], domain="local", name="again")],
+                               [helper.make_opsetid("", 21), helper.make_opsetid("local", 1)])
+    a = helper.make_tensor_value_info("a", F, [1])
+    b = helper.make_tensor_value_info("b", F, [1])
+    g = helper.make_graph([helper.make_node("Rec", ["a"], ["b"], domain="local", name="call")], "recursive", [a], [b])
+    save(model(g, extra_opsets=[helper.make_opsetid("local", 1)], functions=[rec]), "bad_recursive_function.onnx",
+         check=False)
+
+    # --- a function whose output is its input, with an optional second output the call omits
+    passf = helper.make_function("local", "Pass", ["u"], ["u", "extra"],
+                                 [helper.make_node("Neg", ["u"], ["extra"], name="neg")],
+                                 [helper.make_opsetid("", 21)])
+    g = helper.make_graph([helper.make_node("Pass", ["a"], ["b"], domain="local", name="call")], "passing", [a], [b])
+    save(model(g, extra_opsets=[helper.make_opsetid("local", 1)], functions=[passf]), "function_passthrough.onnx",
+         check=False)
 
     print(f"wrote {len(os.listdir(ROOT))} files to {os.path.normpath(ROOT)}", file=sys.stderr)
 

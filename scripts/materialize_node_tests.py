@@ -63,6 +63,7 @@ OPS = frozenset(
     Gather GatherElements ScatterND Reshape Transpose Unsqueeze Squeeze Concat
     Slice Split Shape ConstantOfShape Constant Expand Range Tile Trilu Identity
     If Einsum
+    Loop Exp Log Neg Ceil Round Clip Max Min Sum Size Flatten ReduceMin
     """.split()
 )
 

@@ -2,8 +2,8 @@
  * tier (and the scalar build) produces identical bits. */
 #pragma clang fp contract(off)
 #include <string.h>
+#define CK_CONVERT_IMPLEMENTATION
 #include "ck_convert.h"
-#include "ck_tiers.h"
 
 static inline uint32_t ck_bits(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
 static inline float ck_float(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }

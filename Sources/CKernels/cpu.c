@@ -9,28 +9,38 @@ static uint64_t read_xcr0(void) {
     return ((uint64_t)edx << 32) | eax;
 }
 
-CKTier ck_detect_tier(void) {
+uint32_t ck_supported_tiers(void) {
+    uint32_t tiers = 1u << CK_TIER_SCALAR;
     unsigned a, b, c, d;
-    if (!__get_cpuid(1, &a, &b, &c, &d)) return CK_TIER_SCALAR;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return tiers;
     int osxsave = (c >> 27) & 1, avx = (c >> 28) & 1, fma = (c >> 12) & 1;
-    if (!osxsave || !avx || !fma) return CK_TIER_SCALAR;
+    if (!osxsave || !avx || !fma) return tiers;
     uint64_t xcr0 = read_xcr0();
     int ymm_state = (xcr0 & 0x6) == 0x6;
     int zmm_state = (xcr0 & 0xe6) == 0xe6;
-    if (!ymm_state) return CK_TIER_SCALAR;
-    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return CK_TIER_SCALAR;
+    if (!ymm_state || !__get_cpuid_count(7, 0, &a, &b, &c, &d)) return tiers;
     int avx2 = (b >> 5) & 1, avx512f = (b >> 16) & 1, avx512bw = (b >> 30) & 1, avx512vl = (b >> 31) & 1;
     int avx512vnni = (c >> 11) & 1;
     unsigned a1 = 0, b1 = 0, c1 = 0, d1 = 0;
     __get_cpuid_count(7, 1, &a1, &b1, &c1, &d1);
     int avxvnni = (a1 >> 4) & 1;
-    if (!avx2) return CK_TIER_SCALAR;
-    int has512bw = zmm_state && avx512f && avx512bw && avx512vl;
-    if (has512bw && avx512vnni) return CK_TIER_AVX512_VNNI;
-    if (avxvnni) return CK_TIER_AVX_VNNI;
-    if (has512bw) return CK_TIER_AVX512BW;
-    return CK_TIER_AVX2;
+    if (!avx2) return tiers;
+    tiers |= 1u << CK_TIER_AVX2;
+    if (avxvnni) tiers |= 1u << CK_TIER_AVX_VNNI;
+    if (zmm_state && avx512f && avx512bw && avx512vl) {
+        tiers |= 1u << CK_TIER_AVX512BW;
+        if (avx512vnni) tiers |= 1u << CK_TIER_AVX512_VNNI;
+    }
+    return tiers;
 }
 #else
-CKTier ck_detect_tier(void) { return CK_TIER_SCALAR; }
+uint32_t ck_supported_tiers(void) { return 1u << CK_TIER_SCALAR; }
 #endif
+
+CKTier ck_detect_tier(void) {
+    uint32_t tiers = ck_supported_tiers();
+    CKTier best = CK_TIER_SCALAR;
+    for (int t = CK_TIER_SCALAR; t <= CK_TIER_AVX512_VNNI; t++)
+        if (tiers & (1u << t)) best = (CKTier)t;
+    return best;
+}

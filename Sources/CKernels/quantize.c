@@ -1,8 +1,8 @@
 /* Linear quantization kernels. Rounding to nearest even is done with the 1.5*2^23 magic add, exact
  * for the clamped range (|v| < 2^22), so no tier depends on a rounding instruction or mode. */
 #pragma clang fp contract(off)
+#define CK_CONVERT_IMPLEMENTATION
 #include "ck_convert.h"
-#include "ck_tiers.h"
 
 /* clamp(x / scale, lo, hi) rounded to nearest even, as an integer; NaN -> lo. */
 static inline int32_t ck_qround(float x, float scale, float lo, float hi) {

@@ -1,12 +1,6 @@
 #include "onnx_guard.h"
 #include "onnx.pb-c.h"
 
-/* Status for input that ends inside a field (a cut-off file). Not in onnx_guard.h yet: callers
- * compare against -3. */
-#ifndef ONNX_GUARD_TRUNCATED
-#define ONNX_GUARD_TRUNCATED (-3)
-#endif
-
 /* Reads one base-128 varint: VARINT_OK, VARINT_CUT when the input ends inside it, or
  * VARINT_LONG when it runs past 10 bytes. */
 enum { VARINT_OK, VARINT_CUT, VARINT_LONG };

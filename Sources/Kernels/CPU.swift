@@ -29,12 +29,20 @@ public enum CPUTier: Int, Sendable, Comparable, CaseIterable, CustomStringConver
         self = t
     }
 
-    /// What the hardware and OS support.
-    public static let detected: CPUTier = CPUTier(rawValue: Int(ck_detect_tier().rawValue)) ?? .scalar
+    /// Every tier the hardware and OS support, lowest first. Tiers are not cumulative past avx2
+    /// (an AVX-VNNI CPU may lack AVX-512 and the reverse), so dispatch on the exact tier.
+    public static let supported: [CPUTier] = {
+        let mask = ck_supported_tiers()
+        return CPUTier.allCases.filter { mask & (1 << UInt32($0.rawValue)) != 0 }
+    }()
 
-    /// The tier in use: `detected`, capped by `ONNXRUN_CPU` when it names a tier.
+    /// The best tier the hardware and OS support.
+    public static let detected: CPUTier = supported.last ?? .scalar
+
+    /// The tier in use: `detected`, or with `ONNXRUN_CPU` set to a tier name, the best supported
+    /// tier not above it.
     public static let active: CPUTier = {
         guard let raw = getenv("ONNXRUN_CPU"), let cap = CPUTier(name: String(cString: raw)) else { return detected }
-        return min(cap, detected)
+        return supported.last { $0 <= cap } ?? .scalar
     }()
 }

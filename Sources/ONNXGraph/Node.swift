@@ -26,14 +26,17 @@ public struct Node: Sendable {
         domain == "ai.onnx" ? "" : domain
     }
 
-    /// `node 'name' (Domain::OpType)`, for error contexts.
+    /// `node 'name' (Domain::OpType)`, or for an unnamed node `node → 'first output' (OpType)`,
+    /// for error contexts.
     public var label: String {
         let op = domain.isEmpty ? opType : "\(domain)::\(opType)"
+        if name.isEmpty, let output = outputs.first(where: { !$0.isEmpty }) { return "node → '\(output)' (\(op))" }
         return "node '\(name)' (\(op))"
     }
 
     /// Every subgraph held by an attribute, in attribute-name order.
     public var subgraphs: [Graph] {
-        attributes.sorted { $0.key < $1.key }.flatMap { $0.value.subgraphs }
+        guard attributes.values.contains(where: { !$0.subgraphs.isEmpty }) else { return [] }
+        return attributes.sorted { $0.key < $1.key }.flatMap { $0.value.subgraphs }
     }
 }

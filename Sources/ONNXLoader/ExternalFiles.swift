@@ -13,6 +13,9 @@ final class ExternalFiles {
     /// Folder that locations are relative to; nil when the model came from bytes without one.
     let baseDirectory: String?
     private var files: [String: MappedFile] = [:]
+    /// Byte ranges already handed out as storage views, per file: an overlapping range is copied
+    /// instead, so that no two storages alias the same bytes.
+    private var views: [ObjectIdentifier: [Range<Int>]] = [:]
 
     init(baseDirectory: String?) {
         self.baseDirectory = baseDirectory
@@ -39,6 +42,14 @@ final class ExternalFiles {
                 "offset \(offset) + length \(expected) is past the end of '\(location)' (\(file.size) bytes)"))
         }
         return (file, offset)
+    }
+
+    /// True (and recorded) when `range` of `file` overlaps no range viewed before.
+    func claimView(_ file: MappedFile, _ range: Range<Int>) -> Bool {
+        let key = ObjectIdentifier(file)
+        if views[key, default: []].contains(where: { $0.overlaps(range) }) { return false }
+        views[key, default: []].append(range)
+        return true
     }
 
     private func number(_ text: String?, _ key: String) throws(LoadError) -> Int? {

@@ -54,12 +54,18 @@ final class GraphBuilder {
             for v in items(g.value_info, g.n_value_info) {
                 if let t = try valueInfo(v, scope).type { graph.valueInfo[scope.name(str(v.pointee.name))] = t }
             }
+            func add(_ name: String, _ tensor: Tensor) throws(LoadError) {
+                guard graph.initializers[name] == nil else {
+                    throw LoadError(.graph(.duplicateDefinition(name)), context: ["initializer '\(name)'"])
+                }
+                graph.addInitializer(name, tensor)
+            }
             for tp in items(g.initializer, g.n_initializer) {
-                graph.addInitializer(scope.name(str(tp.pointee.name)), try TensorConverter.tensor(tp, external: external))
+                try add(scope.name(str(tp.pointee.name)), try TensorConverter.tensor(tp, external: external))
             }
             for sp in items(g.sparse_initializer, g.n_sparse_initializer) {
                 let (name, tensor) = try SparseTensor.densify(sp, external: external)
-                graph.addInitializer(scope.name(name), tensor)
+                try add(scope.name(name), tensor)
             }
             var nodes: [Node] = []
             nodes.reserveCapacity(g.n_node)

@@ -61,6 +61,7 @@ public struct LoadError: Error, Sendable, CustomStringConvertible {
         self.init(.graph(error.kind), context: location + error.context)
     }
 
+    /// One line: the context path, then what went wrong.
     public var description: String {
         let what: String = switch kind {
         case .cannotOpen(let why): "cannot open: \(why)"
@@ -81,6 +82,9 @@ public struct LoadError: Error, Sendable, CustomStringConvertible {
         case .invalidSparseTensor(let why): "invalid sparse tensor: \(why)"
         case .graph(let k): GraphError(k).description
         }
-        return context.isEmpty ? what : context.joined(separator: ": ") + ": " + what
+        let line = context.isEmpty ? what : context.joined(separator: ": ") + ": " + what
+        // Names come from the file: keep the description on one line whatever they contain.
+        return line.contains(where: \.isNewline)
+            ? String(line.map { $0.isNewline ? " " : $0 }) : line
     }
 }

@@ -72,10 +72,11 @@ public enum ModelLoader {
     /// Sorts `graph` and, recursively, every subgraph, each with the names visible around it.
     private static func sortAll(_ graph: Graph, outerScope: Set<String>) throws(LoadError) {
         do { try graph.sortTopologically(outerScope: outerScope) } catch { throw LoadError(error) }
-        guard graph.nodes.contains(where: { !$0.subgraphs.isEmpty }) else { return }
+        let holders = graph.nodes.filter { $0.attributes.values.contains { !$0.subgraphs.isEmpty } }
+        guard !holders.isEmpty else { return }
         var visible = outerScope.union(graph.inputs.map(\.name)).union(graph.initializers.keys)
         for node in graph.nodes { visible.formUnion(node.outputs.filter { !$0.isEmpty }) }
-        for node in graph.nodes {
+        for node in holders {
             for sub in node.subgraphs {
                 do { try sortAll(sub, outerScope: visible) }
                 catch { throw error.within(node.label).within("graph '\(graph.name)'") }

@@ -11,7 +11,7 @@ enum ProtoUnpack {
     /// Deepest message nesting accepted (as C++ protobuf, upb and swift-protobuf default to).
     static let depthLimit = 100
     /// Status the guard returns for input that ends inside a field (onnx_guard.c).
-    static let guardTruncated: Int32 = -3
+    static let guardTruncated = Int32(ONNX_GUARD_TRUNCATED)
 
     /// An allocator whose blocks of 4 KiB and more are 64-byte aligned (`TensorStorage.alignment`),
     /// so large `raw_data` copies can become tensor storage as they are. Every block is `free`able.

@@ -58,7 +58,9 @@ enum TensorConverter {
             let p = file.base + offset
             return try fromPacked(UnsafeRawPointer(p), dt, shape, count,
                                   adopt: { TensorStorage(viewing: p, byteCount: expected, owner: file) },
-                                  adoptable: Int(bitPattern: p) % TensorStorage.alignment == 0)
+                                  adoptable: !dt.isSubByte && dt != .bool
+                                      && Int(bitPattern: p) % TensorStorage.alignment == 0
+                                      && external.claimView(file, offset..<(offset + expected)))
         }
         if t.has_raw_data != 0 {
             guard dt != .string else { throw LoadError(.unsupportedTensor("raw_data on a string tensor")) }

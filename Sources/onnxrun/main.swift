@@ -1,1 +1,4 @@
-print("onnxrun")
+// The onnxrun executable: all logic lives in ONNXRunCLI.
+import ONNXRunCLI
+
+ONNXRun.runMain()

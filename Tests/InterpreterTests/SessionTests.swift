@@ -131,3 +131,32 @@ let opsets = ["": 21, "test": 1]
         #expect(BufferPool.sizeClass(1) == 64 && BufferPool.sizeClass(65) == 128 && BufferPool.sizeClass(128) == 128)
     }
 }
+
+@Suite struct LoopTests {
+    /// Loop with trip count 3 over a carried sum and a scan output:
+    /// body(i, cond, acc) = (cond, acc + x, acc + x) with x captured from the outer graph.
+    @Test func carriesValuesAndStacksScanOutputs() throws {
+        let body = Graph(name: "body",
+                         inputs: [ValueInfo(name: "i", type: TensorType(.int64, shape: [])),
+                                  ValueInfo(name: "c", type: TensorType(.bool, shape: [])),
+                                  ValueInfo(name: "acc", type: nil)],
+                         outputs: [ValueInfo(name: "c_out", type: nil), ValueInfo(name: "acc_out", type: nil),
+                                   ValueInfo(name: "scan", type: nil)],
+                         nodes: [Node(name: "keep", opType: "Identity", inputs: ["c"], outputs: ["c_out"]),
+                                 add("acc", "x", "acc_out"),
+                                 Node(name: "copy", opType: "Identity", inputs: ["acc_out"], outputs: ["scan"])])
+        let loop = Node(name: "loop", opType: "Loop", inputs: ["M", "", "start"], outputs: ["final", "all"],
+                        attributes: ["body": .graph(body)])
+        let g = Graph(name: "main",
+                      inputs: [ValueInfo(name: "x", type: TensorType(.float, shape: [2])),
+                               ValueInfo(name: "start", type: TensorType(.float, shape: [2]))],
+                      outputs: [ValueInfo(name: "final", type: nil), ValueInfo(name: "all", type: nil)],
+                      initializers: [("M", try Tensor(.int64, shape: [], values: [Int64(3)]))], nodes: [loop])
+        let session = try Session(model: Model(irVersion: 10, opsetImports: opsets, graph: g),
+                                  options: SessionOptions(registry: testRegistry))
+        let out = try session.run(["x": floats([1, 10], [2]), "start": floats([0, 0], [2])])
+        #expect(out["final"]?.toArray(Float.self) == [3, 30])
+        #expect(out["all"]?.shape == [3, 2])
+        #expect(out["all"]?.toArray(Float.self) == [1, 10, 2, 20, 3, 30])
+    }
+}

@@ -119,6 +119,27 @@ import ONNXGraph
         #expect(error?.context == [Fixture.path(file), "graph 'ext'", "tensor 'w'"])
     }
 
+    @Test func duplicateInitializer() throws {
+        let error = Self.load("bad_duplicate_initializer.onnx")
+        #expect(error?.kind == .graph(.duplicateDefinition("w")))
+        #expect(error?.context == [Fixture.path("bad_duplicate_initializer.onnx"), "graph 'dup'", "initializer 'w'"])
+    }
+
+    /// A model without `ir_version` (field 1, the first two bytes as onnx writes them) still loads.
+    @Test func missingIRVersionIsLenient() throws {
+        let bytes = Fixture.bytes("symbolic.onnx")
+        #expect(bytes.first == 0x08)
+        let model = try withBytes(Array(bytes.dropFirst(2))) { (b) throws(LoadError) in
+            try ModelLoader.load(bytes: b, name: "no_ir", baseDirectory: nil)
+        }
+        #expect(model.irVersion == 0 && model.graph.nodes.count == 3)
+    }
+
+    @Test func descriptionIsOneLine() {
+        let error = LoadError(.missingField("graph"), context: ["a\nb.onnx", "graph 'g\r\n'"])
+        #expect(error.description == "a b.onnx: graph 'g ': required field 'graph' is missing")
+    }
+
     @Test func emptyInputHasNoGraph() {
         #expect(Self.load(bytes: [])?.kind == .missingField("graph"))
     }

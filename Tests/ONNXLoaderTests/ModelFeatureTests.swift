@@ -68,6 +68,16 @@ import ONNXGraph
         #expect(w.toArray(Float.self) == (0..<12).map { Float($0) / 8 })
     }
 
+    /// Aligned external data is viewed in place, once: a second tensor on the same bytes gets a copy.
+    @Test func externalDataViewsDoNotAlias() throws {
+        let g = try ModelLoader.load(path: Fixture.path("external_shared.onnx")).graph
+        let w = try #require(g.initializers["w"]), w2 = try #require(g.initializers["w2"])
+        #expect(w.toArray(Float.self) == w2.toArray(Float.self))
+        #expect(w.data != w2.data)
+        #expect(Int(bitPattern: w.data) % TensorStorage.alignment == 0)
+        #expect(Int(bitPattern: w2.data) % TensorStorage.alignment == 0)
+    }
+
     @Test func externalDataNeedsABaseDirectory() {
         let bytes = Fixture.bytes("external.onnx")
         let error = loadError { () throws(LoadError) in

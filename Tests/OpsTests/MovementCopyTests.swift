@@ -78,6 +78,9 @@ import Testing
         ([1, 0, -3], [Int64.max, 100, -1], nil, nil, [1, 3, 2], [13, 14, 17, 18, 21, 22]),
         ([-1, -1], [Int64.min, Int64.min], [1, -1], [-1, -3], [2, 3, 2], [11, 8, 7, 4, 3, 0, 23, 20, 19, 16, 15, 12]),
         ([5], [10], [0], nil, [0, 3, 4], []),
+        // The spec (and ONNX Runtime) clamps a start below -dim to 0 for negative steps, so one
+        // element remains; numpy's x[-7::-1] would be empty here.
+        ([-7], [Int64.min], [2], [-1], [2, 3, 1], [0, 4, 8, 12, 16, 20]),
     ]
 
     @Test(arguments: sliceCases)
@@ -137,5 +140,7 @@ import Testing
         #expect(MV.fails("Tile", [x, try MV.vec([2])]))
         #expect(MV.fails("Tile", [x, try MV.vec([-1, 2])]))
         #expect(MV.fails("Tile", [x, try MV.vec([Int64.max, 2])]))
+        #expect(MV.fails("Tile", [try MV.str([1], ["a"]), try MV.vec([1 << 50])]))
+        #expect(MV.fails("Expand", [try MV.str([1], ["a"]), try MV.vec([1 << 30, 1 << 30])]))
     }
 }

@@ -73,6 +73,11 @@ import Testing
         let h = { (v: Float) throws -> Tensor in try Tensor(.float16, shape: [], values: [Float16(v).bitPattern]) }
         let hr = try MV.run1("Range", [h(1), h(5), h(2)], opset: 27)
         #expect(hr.toArray(UInt16.self) == [Float16(1).bitPattern, Float16(3).bitPattern])
+        let bh = { (v: Float) throws -> Tensor in try Tensor(.bfloat16, shape: [], values: [FloatFormats.floatToBfloat16(v)]) }
+        let br = try MV.run1("Range", [bh(1), bh(5), bh(2)], ["stash_type": .int(11)], opset: 27)
+        #expect(br.toArray(UInt16.self) == [FloatFormats.floatToBfloat16(1), FloatFormats.floatToBfloat16(3)])
+        #expect(MV.fails("Range", [try h(1), try h(5), try h(2)], ["stash_type": .int(10)], opset: 27))
+        #expect(try MV.run1("Range", [MV.f32([], [0]), MV.f32([], [2]), MV.f32([], [1])], ["stash_type": .int(10)]).shape == [2])
     }
 
     @Test func rangeBadInput() throws {
@@ -115,5 +120,63 @@ import Testing
         #expect(try MV.run1("Trilu", [MV.iota([0, 3])]).shape == [0, 3])
         #expect(MV.fails("Trilu", [try MV.iota([3])]))
         #expect(MV.fails("Trilu", [try MV.iota([2, 2]), try MV.i64([2], [0, 1])]))
+    }
+}
+
+/// Edge cases that must throw or work without trapping on extreme values.
+@Suite struct MovementEdgeTests {
+    @Test func rangeIntegerDivisionOverflow() throws {
+        #expect(MV.fails("Range", [try MV.i64([], [0]), try MV.i64([], [Int64.min]), try MV.i64([], [-1])]))
+    }
+
+    @Test func scatterNDIntoScalar() throws {
+        let y = try MV.run1("ScatterND", [MV.f32([], [1]), MV.i64([1, 0], []), MV.f32([1], [5])], ["reduction": .string("add")], opset: 16)
+        #expect(y.shape == [] && MV.floats(y) == [6])
+    }
+
+    /// Shape → Gather → Unsqueeze → Concat keeps static facts through the chain.
+    @Test func shapeArithmeticChainInference() throws {
+        let shape = try MV.infer("Shape", [TensorType(.float, [.symbol("b"), .symbol("t"), .value(512)])])[0]
+        #expect(shape == TensorType(.int64, [.value(3)]))
+        let g = try MV.infer("Gather", [shape, TensorType(.int64, [])])[0]
+        #expect(g == TensorType(.int64, []))
+        let u = try MV.infer("Unsqueeze", [g, TensorType(.int64, [.value(1)])])[0]
+        #expect(u == TensorType(.int64, [.value(1)]))
+        let c = try MV.infer("Concat", [u, TensorType(.int64, [.value(1)]), TensorType(.int64, [.value(2)])], ["axis": .int(0)])[0]
+        #expect(c == TensorType(.int64, [.value(4)]))
+        let r = try MV.infer("Reshape", [TensorType(.float, [.symbol("b"), .symbol("t"), .value(512)]), c])[0]
+        #expect(r.rank == 4)
+        let e = try MV.infer("Expand", [TensorType(.float, [.value(3), .value(1)]), TensorType(.int64, [.value(3)])])[0]
+        #expect(e == TensorType(.float, [.unknown, .value(3), .unknown]))
+        let cos = try MV.infer("ConstantOfShape", [c])[0]
+        #expect(cos == TensorType(.float, [.unknown, .unknown, .unknown, .unknown]))
+    }
+}
+
+/// Forward shape facts of the ops whose parameters are attributes or shapes.
+@Suite struct MovementInferenceTests {
+    @Test func sliceSplitTileTriluFacts() throws {
+        let x = TensorType(.float, shape: [5, 6, 7])
+        #expect(try MV.infer("Slice", [x], ["starts": .ints([1, -3]), "ends": .ints([100, -1]), "axes": .ints([0, 2])], opset: 1)[0]
+            == TensorType(.float, shape: [4, 6, 2]))
+        #expect(try MV.infer("Slice", [x, TensorType(.int64, [.value(1)]), TensorType(.int64, [.value(1)])])[0]
+            == TensorType(.float, [.unknown, .unknown, .unknown]))
+        #expect(try MV.infer("Split", [x], ["axis": .int(1), "split": .ints([2, 4])], opset: 11, outputs: 2)
+            == [TensorType(.float, shape: [5, 2, 7]), TensorType(.float, shape: [5, 4, 7])])
+        #expect(try MV.infer("Split", [x, TensorType(.int64, [.value(2)])], ["axis": .int(1)], outputs: 2)[1]
+            == TensorType(.float, [.value(5), .unknown, .value(7)]))
+        #expect(try MV.infer("Tile", [x, TensorType(.int64, [.value(3)])])[0].rank == 3)
+        #expect(try MV.infer("Trilu", [x])[0] == x)
+        #expect(try MV.infer("ScatterND", [x, TensorType(.int64, [.value(2), .value(1)]), TensorType.unknown])[0] == x)
+        #expect(try MV.infer("GatherElements", [x, TensorType(.int64, shape: [5, 2, 7])], ["axis": .int(1)])[0]
+            == TensorType(.float, shape: [5, 2, 7]))
+        #expect(try MV.infer("Range", [TensorType(.int32, []), TensorType(.int32, []), TensorType(.int32, [])])[0]
+            == TensorType(.int32, [.unknown]))
+        #expect(try MV.infer("Identity", [x])[0] == x)
+        #expect(try MV.infer("Reshape", [x, TensorType(.int64, [.value(1)])])[0] == TensorType(.float, shape: [210]))
+        #expect(try MV.infer("Squeeze", [TensorType(.float, shape: [1, 4, 1]), TensorType(.int64, [.value(2)])])[0]
+            == TensorType(.float, shape: [4]))
+        #expect(try MV.infer("Squeeze", [TensorType(.float, [.value(1), .symbol("b")]), TensorType(.int64, [.value(1)])])[0]
+            == TensorType(.float, [.unknown]))
     }
 }

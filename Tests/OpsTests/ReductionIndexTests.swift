@@ -108,4 +108,43 @@ private let a234: [Float] = [-1, 1, -3, 3, 4, -4, -0.0, -2, -4, 4, -1, -4, 2, -3
         let ints = try Tensor(.int32, shape: [2], values: [Int32(1), 2])
         #expect(throws: OpError.self) { try RNFixture.run("TopK", opset: 10, [ints, try RNFixture.i64([1])], outputs: 2) }
     }
+
+    @Test func inferredTypes() throws {
+        let x = TensorType(.float, [.symbol("batch"), .value(5), .value(7)])
+        let argNode = Node(opType: "ArgMax", inputs: ["x"], outputs: ["y"], attributes: ["axis": .int(-1), "keepdims": .int(0)])
+        let argAttrs = NodeAttributes(argNode, opset: 13)
+        #expect(try ArgMax(argAttrs).inferTypes([x], argAttrs) == [TensorType(.int64, [.symbol("batch"), .value(5)])])
+        let topNode = Node(opType: "TopK", inputs: ["x"], outputs: ["v", "i"], attributes: ["k": .int(2), "axis": .int(1)])
+        let topAttrs = NodeAttributes(topNode, opset: 1)
+        let dims: [Dim] = [.symbol("batch"), .value(2), .value(7)]
+        #expect(try TopK(topAttrs).inferTypes([x], topAttrs) == [TensorType(.float, dims), TensorType(.int64, dims)])
+        let lnNode = Node(opType: "LayerNormalization", inputs: ["x", "s"], outputs: ["y", "m", "r"], attributes: ["axis": .int(1)])
+        let lnAttrs = NodeAttributes(lnNode, opset: 17)
+        let ln = try LayerNormalization(lnAttrs).inferTypes([TensorType(.float16, [.symbol("b"), .value(3), .value(4)]), nil], lnAttrs)
+        let stat = TensorType(.float, [.symbol("b"), .value(1), .value(1)])
+        #expect(ln == [TensorType(.float16, [.symbol("b"), .value(3), .value(4)]), stat, stat])
+        let smNode = Node(opType: "Softmax", inputs: ["x"], outputs: ["y"], attributes: ["axis": .int(3)])
+        #expect(throws: OpError.self) { try Softmax(NodeAttributes(smNode, opset: 13)).inferTypes([TensorType(.float, shape: [2, 3])], NodeAttributes(smNode, opset: 13)) }
+    }
+
+    /// Shapes with a 0 dim may hold dims whose product overflows Int: every op must answer (an
+    /// empty result or an OpError) without trapping.
+    @Test func zeroSizedHugeShapesDoNotTrap() throws {
+        let big = 1 << 40
+        let x = try Tensor(allocating: .float, shape: [big, 0, big])
+        let axes = try RNFixture.i64([1])
+        for op in ["ReduceSum", "ReduceMean", "ReduceMax"] {
+            #expect(throws: OpError.self) { try RNFixture.run(op, opset: 18, [x, axes]) }
+            let kept = try RNFixture.run(op, opset: 18, [x, try RNFixture.i64([0, 2])], ["keepdims": .int(0)])[0]
+            #expect(kept.shape == [0])
+        }
+        #expect(throws: OpError.self) { try RNFixture.run("ArgMax", opset: 13, [x], ["axis": .int(1)]) }
+        #expect(try RNFixture.run("ArgMax", opset: 13, [x], ["axis": .int(0)])[0].count == 0)
+        let top = try RNFixture.run("TopK", opset: 11, [x, try RNFixture.i64([0])], ["axis": .int(0)], outputs: 2)
+        #expect(top[0].count == 0 && top[1].count == 0)
+        #expect(try RNFixture.run("Softmax", opset: 13, [x], ["axis": .int(0)])[0].count == 0)
+        #expect(try RNFixture.run("LogSoftmax", opset: 11, [x], ["axis": .int(1)])[0].count == 0)
+        let ln = try RNFixture.run("LayerNormalization", opset: 17, [x, try RNFixture.f32([1], [1])], ["axis": .int(2)], outputs: 3)
+        #expect(ln[0].count == 0 && ln[1].shape == [big, 0, 1])
+    }
 }

@@ -10,5 +10,13 @@ typedef enum {
     CK_TIER_AVX512_VNNI = 4,
 } CKTier;
 
-/// The best tier this CPU and OS support (CPUID plus XGETBV for the OS-enabled register state).
+/// Tiers are not cumulative past AVX2: AVX-VNNI CPUs (VEX-encoded VNNI) may lack AVX-512, and
+/// AVX-512 VNNI CPUs may lack AVX-VNNI. Kernels dispatch on the exact tier, never with `>=`
+/// beyond CK_TIER_AVX2.
+///
+/// Bit `1 << tier` is set for every tier this CPU and OS support (CPUID plus XGETBV for the
+/// OS-enabled register state); CK_TIER_SCALAR is always set.
+uint32_t ck_supported_tiers(void);
+
+/// The best supported tier (the highest set bit of `ck_supported_tiers`).
 CKTier ck_detect_tier(void);

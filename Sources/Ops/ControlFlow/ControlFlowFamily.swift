@@ -2,5 +2,6 @@
 enum ControlFlowFamily {
     static let schemas: [OpSchema] = [
         OpSchema(If.self, "If"),
+        OpSchema(Loop.self, "Loop"),
     ]
 }

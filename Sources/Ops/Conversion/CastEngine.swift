@@ -41,7 +41,8 @@ enum CastEngine {
         case (.float16, .float): ck_f16_to_f32(x.elements(UInt16.self), y.elements(Float.self), n, tier); return
         case (.float, .bfloat16): ck_f32_to_bf16(x.elements(Float.self), y.elements(UInt16.self), n, tier); return
         case (.bfloat16, .float): ck_bf16_to_f32(x.elements(UInt16.self), y.elements(Float.self), n, tier); return
-        default: break
+        default:
+            if direct(x, y, n) { return }
         }
         if x.dataType == .string { try fromStrings(x, y, options); return }
         if y.dataType == .string { y.storage.strings = StringConversion.format(x); return }
@@ -73,6 +74,34 @@ enum CastEngine {
 
     static func isFloatLike(_ t: DataType) -> Bool { t.isFloatingPoint }
 
+    @inline(__always)
+    private static func loop<S, D>(_ x: Tensor, _ y: Tensor, _ n: Int, _ f: (S) -> D) {
+        let p = x.elements(S.self), q = y.elements(D.self)
+        for i in 0..<n { q[i] = f(p[i]) }
+    }
+
+    /// One-pass loops for the common pairs between native numeric types, with the same results as
+    /// the chunked path.
+    private static func direct(_ x: Tensor, _ y: Tensor, _ n: Int) -> Bool {
+        switch (x.dataType, y.dataType) {
+        case (.float, .double): loop(x, y, n) { (v: Float) in Double(v) }
+        case (.double, .float): loop(x, y, n) { (v: Double) in Float(v) }
+        case (.int64, .int32): loop(x, y, n) { (v: Int64) in Int32(truncatingIfNeeded: v) }
+        case (.int32, .int64): loop(x, y, n) { (v: Int32) in Int64(v) }
+        case (.int64, .float): loop(x, y, n) { (v: Int64) in Float(v) }
+        case (.int32, .float): loop(x, y, n) { (v: Int32) in Float(v) }
+        case (.bool, .float), (.uint8, .float): loop(x, y, n) { (v: UInt8) in Float(v) }
+        case (.int8, .float): loop(x, y, n) { (v: Int8) in Float(v) }
+        case (.float, .int64): loop(x, y, n) { (v: Float) in truncate64(Double(v)) }
+        case (.float, .int32): loop(x, y, n) { (v: Float) in truncate32(Double(v)) }
+        case (.float, .bool): loop(x, y, n) { (v: Float) in v != 0 ? UInt8(1) : UInt8(0) }
+        case (.bool, .int64): loop(x, y, n) { (v: UInt8) in Int64(v) }
+        case (.int64, .bool): loop(x, y, n) { (v: Int64) in v != 0 ? UInt8(1) : UInt8(0) }
+        default: return false
+        }
+        return true
+    }
+
     // MARK: reading
 
     @inline(__always)
@@ -94,12 +123,19 @@ enum CastEngine {
         switch x.dataType {
         case .float: widen(x, start, m, out) { (v: Float) in Double(v) }
         case .double: widen(x, start, m, out) { (v: Double) in v }
-        case .float16: widen(x, start, m, out) { (v: UInt16) in Double(Float16(bitPattern: v)) }
+        case .float16: widen(x, start, m, out) { (v: UInt16) in halfToDouble(v) }
         case .bfloat16: widen(x, start, m, out) { (v: UInt16) in Double(FloatFormats.bfloat16ToFloat(v)) }
         case .float8e8m0: lookup(x, start, m, out, E8M0.decodeTable)
         default:
             if let f = MiniFloat(x.dataType) { lookup(x, start, m, out, f.decodeTable) }
         }
+    }
+
+    /// float16 bits → Double, exact; NaN payloads are kept as they are (not quietened), as numpy does.
+    @inline(__always)
+    static func halfToDouble(_ v: UInt16) -> Double {
+        guard v & 0x7C00 == 0x7C00, v & 0x3FF != 0 else { return Double(Float16(bitPattern: v)) }
+        return Double(bitPattern: UInt64(v & 0x8000) << 48 | 0x7FF0_0000_0000_0000 | UInt64(v & 0x3FF) << 42)
     }
 
     @inline(__always)

@@ -5,9 +5,7 @@ extension CastOptions {
     init(_ node: NodeAttributes) throws(OpError) {
         self.init()
         if node.opset >= 19 {
-            let s = try node.int("saturate", default: 1)
-            guard s == 0 || s == 1 else { throw OpError(.invalidAttribute("saturate", "must be 0 or 1, got \(s)")) }
-            saturate = s == 1
+            saturate = try node.int("saturate", default: 1) != 0
         }
         if node.opset >= 24 {
             switch try node.string("round_mode", default: "up") {

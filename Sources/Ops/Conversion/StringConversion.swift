@@ -87,6 +87,28 @@ enum StringConversion {
             + (e < 10 ? "0" : "") + String(e)
     }
 
+    /// The shortest decimal that reads back as `v`. Swift prints float16 integers above 2048 with
+    /// all their digits (65504.0); numpy prints the shortest round-trip form (6.55e+04).
+    static func shortest(_ v: Float16) -> String {
+        let a = Double(v.magnitude)
+        guard v.isFinite, a >= 2048 else { return v.description }
+        let digits = String(Int(a)).count
+        for p in 1..<digits {
+            let unit = Double(sign: .plus, exponent: 0, significand: 1) * pow10(digits - p)
+            let r = (a / unit).rounded(.toNearestOrAwayFromZero) * unit
+            if Float16(r) == v.magnitude {
+                return (v.sign == .minus ? "-" : "") + String(Int(r)) + ".0"
+            }
+        }
+        return v.description
+    }
+
+    private static func pow10(_ k: Int) -> Double {
+        var r = 1.0
+        for _ in 0..<k { r *= 10 }
+        return r
+    }
+
     /// Every element of a non-string tensor as numpy prints it.
     static func format(_ x: Tensor) -> [String] {
         let n = x.count
@@ -107,7 +129,7 @@ enum StringConversion {
             floats(1e16) { (p[$0].description, p[$0]) }
         case .float16:
             let p = x.elements(Float16.self)
-            floats(1e3) { (p[$0].description, Double(p[$0])) }
+            floats(1e3) { (shortest(p[$0]), Double(p[$0])) }
         case .bool:
             let p = x.elements(UInt8.self)
             for i in 0..<n { out.append(p[i] != 0 ? "True" : "False") }

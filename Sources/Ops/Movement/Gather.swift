@@ -26,6 +26,7 @@ struct Gather: Operator, Hashable {
         let outer = data.shape[..<a].reduce(1, *), dim = data.shape[a]
         let inner = data.shape[(a + 1)...].reduce(1, *)
         if data.dataType == .string {
+            try Movement.checkStringCount(outShape)
             let idx = try Movement.ints(indices, input: 1)
             var out: [String] = []
             out.reserveCapacity(outer * idx.count * inner)

@@ -74,6 +74,15 @@ enum Movement {
         do { return try t.reshaped(shape) } catch { throw OpError(error) }
     }
 
+    /// Throws unless a string tensor of `shape` fits the allocation limit numeric tensors have
+    /// (counting one `String` value per element); check before building the array.
+    static func checkStringCount(_ shape: [Int]) throws(OpError) {
+        let n = try elementCount(shape)
+        guard n <= TensorStorage.maximumByteCount / MemoryLayout<String>.stride else {
+            throw OpError(.graph(.allocationTooLarge(bytes: Int.max)))
+        }
+    }
+
     /// A string tensor holding `strings` (count must match `shape`).
     static func strings(_ strings: [String], shape: [Int]) throws(OpError) -> Tensor {
         do { return try Tensor(strings: strings, shape: shape) } catch { throw OpError(error) }
@@ -85,6 +94,7 @@ enum Movement {
     static func copyStrided(_ source: Tensor, offset: Int, shape: [Int], strides: [Int],
                             _ io: inout OpIO) throws(OpError) -> Tensor {
         if source.dataType == .string {
+            try checkStringCount(shape)
             return try strings(stringsStrided(source.storage.strings, offset: offset, shape: shape, strides: strides),
                                shape: shape)
         }
@@ -161,17 +171,5 @@ extension Movement {
         if dims.isEmpty { return 1 }
         guard dims.count == 1 else { return nil }
         return dims[0].value
-    }
-
-    /// Product of dims when all are known.
-    static func product(_ dims: ArraySlice<Dim>) -> Dim {
-        var n = 1
-        for d in dims {
-            guard let v = d.value else { return .unknown }
-            let (m, o) = n.multipliedReportingOverflow(by: v)
-            if o { return .unknown }
-            n = m
-        }
-        return .value(n)
     }
 }

@@ -2,7 +2,7 @@ import ONNXGraph
 
 /// Range (opsets 11, 27): `[start, start + delta, ...)` up to `limit` (exclusive) from three scalar
 /// inputs of one type: float, double, int16, int32, int64, and (opset 27) float16 / bfloat16,
-/// computed in the `stash_type` precision (1 = float, 11 = double). Element count is
+/// computed in the `stash_type` precision (1 = float, 11 = double; ignored for other types). Element count is
 /// max(ceil((limit - start) / delta), 0); a zero delta, non-finite bounds, or a count whose bytes
 /// exceed `maximumBytes` throw. Named `RangeOp` to leave Swift's `Range` unshadowed.
 struct RangeOp: Operator, Hashable {
@@ -12,9 +12,6 @@ struct RangeOp: Operator, Hashable {
 
     init(_ node: NodeAttributes) throws(OpError) {
         stashType = try node.int("stash_type", default: Int(DataType.float.rawValue))
-        guard stashType == Int(DataType.float.rawValue) || stashType == Int(DataType.double.rawValue) else {
-            throw OpError(.invalidAttribute("stash_type", "must be 1 (float) or 11 (double), got \(stashType)"))
-        }
     }
 
     func inferTypes(_ inputs: [TensorType?], _ node: NodeAttributes) throws(OpError) -> [TensorType] {
@@ -42,6 +39,9 @@ struct RangeOp: Operator, Hashable {
             let convert = type == .float16 ? FloatFormats.float16ToFloat : FloatFormats.bfloat16ToFloat
             let s = convert(start.elements(UInt16.self)[0]), l = convert(limit.elements(UInt16.self)[0])
             let d = convert(delta.elements(UInt16.self)[0])
+            guard stashType == Int(DataType.float.rawValue) || stashType == Int(DataType.double.rawValue) else {
+                throw OpError(.invalidAttribute("stash_type", "must be 1 (float) or 11 (double), got \(stashType)"))
+            }
             if stashType == Int(DataType.double.rawValue) {
                 try halves(Double(s), Double(l), Double(d), type, &io)
             } else {
@@ -103,7 +103,9 @@ struct RangeOp: Operator, Hashable {
         guard d != 0 else { throw OpError.value("Range: delta is 0") }
         let (diff, o) = l.subtractingReportingOverflow(s)
         guard !o else { throw OpError.value("Range: limit - start overflows") }
-        var n = diff / d
+        let (q, qo) = diff.dividedReportingOverflow(by: d)
+        guard !qo else { throw OpError.value("Range: (limit - start) / delta overflows") }
+        var n = q
         if diff % d != 0 && (diff > 0) == (d > 0) { n += 1 }
         n = try checkedCount(n, start.dataType)
         let out = try io.allocate(start.dataType, [n])

@@ -33,6 +33,10 @@ struct Reshape: Operator, Hashable {
         guard let n = Movement.vectorLength(Movement.fact(inputs, 1)), Movement.fact(inputs, 1).rank == 1 else {
             return [TensorType(data.dataType, nil)]
         }
+        // A 1-D result can only hold every element.
+        if n == 1, let s = data.staticShape, let total = try? Tensor.elementCount(s) {
+            return [TensorType(data.dataType, [.value(total)])]
+        }
         return [TensorType(data.dataType, Movement.unknownDims(n))]
     }
 

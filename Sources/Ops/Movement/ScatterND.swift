@@ -81,7 +81,7 @@ struct ScatterND: Operator, Hashable {
     /// Element offset of each index tuple's slice in data of `shape`; throws on an index out of range.
     static func offsets(_ indices: Tensor, shape: [Int], k: Int) throws(OpError) -> [Int] {
         let strides = Movement.strides(shape)
-        let n = k == 0 ? indices.count : indices.count / k
+        let n = indices.shape.dropLast().reduce(1, *)
         var out = Array(repeating: 0, count: n)
         let i64 = indices.elements(Int64.self), i32 = indices.elements(Int32.self)
         let wide = indices.dataType == .int64

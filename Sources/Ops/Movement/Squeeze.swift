@@ -16,6 +16,12 @@ struct Squeeze: Operator, Hashable {
         guard let d = x.dims else { return [TensorType(x.dataType, nil)] }
         if axesFromInput && node.hasInput(1) {
             if let n = Movement.vectorLength(Movement.fact(inputs, 1)), n <= d.count {
+                // Squeezed dims are 1s: when the known dims hold exactly n ones and nothing else
+                // could be 1, those are the ones removed.
+                let ones = d.filter { $0 == .value(1) }.count
+                if ones == n, d.allSatisfy({ $0.value != nil }) {
+                    return [TensorType(x.dataType, d.filter { $0 != .value(1) })]
+                }
                 return [TensorType(x.dataType, Movement.unknownDims(d.count - n))]
             }
             return [TensorType(x.dataType, nil)]

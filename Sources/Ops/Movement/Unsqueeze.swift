@@ -38,7 +38,9 @@ struct Unsqueeze: Operator, Hashable {
             return [TensorType(x.dataType, try Unsqueeze.outputShape(d, axes: attributeAxes, one: .value(1)))]
         }
         guard let n = Movement.vectorLength(Movement.fact(inputs, 1)) else { return [TensorType(x.dataType, nil)] }
-        return [TensorType(x.dataType, Movement.unknownDims(d.count + n))]
+        // With every input dim 1 (or none), every output dim is 1 wherever the axes go.
+        let allOnes = d.allSatisfy { $0 == .value(1) }
+        return [TensorType(x.dataType, allOnes ? Array(repeating: .value(1), count: d.count + n) : Movement.unknownDims(d.count + n))]
     }
 
     func evaluate(_ io: inout OpIO) throws(OpError) {

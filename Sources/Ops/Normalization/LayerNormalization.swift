@@ -61,8 +61,8 @@ public struct LayerNormalization: Operator, Hashable {
         guard scale.dataType == x.dataType else { throw OpError.type(1, scale.dataType) }
         if let bias, bias.dataType != x.dataType { throw OpError.type(2, bias.dataType) }
         let a = try normalizedAxis(rank: x.rank)
-        let rows = x.shape[..<a].reduce(1, *)
-        let n = x.shape[a...].reduce(1, *)
+        let rows = ReductionShape.product(x.shape[..<a])
+        let n = ReductionShape.product(x.shape[a...])
         // Scale and B: a contiguous vector over the normalized axes when they broadcast only along
         // [0, axis); otherwise a general unidirectional broadcast applied after normalization.
         let scaleRowwise = try Self.isRowwise(scale, x.shape, axis: a, input: 1)
@@ -80,37 +80,38 @@ public struct LayerNormalization: Operator, Hashable {
         }
         if x.count == 0 {
             // Rows of no elements: mean and deviation are 0/0.
-            let nan = FloatStaging(uninitialized: rows)
-            defer { nan.release() }
-            nan.pointer.initialize(repeating: .nan, count: rows)
-            if let mean { FloatStaging.store(nan.pointer, count: rows, into: mean) }
-            if let invStd { FloatStaging.store(nan.pointer, count: rows, into: invStd) }
+            for stat in [mean, invStd].compactMap({ $0 }) where stat.count > 0 {
+                let nan = NormFloatStaging(uninitialized: stat.count)
+                defer { nan.release() }
+                nan.pointer.initialize(repeating: .nan, count: stat.count)
+                NormFloatStaging.store(nan.pointer, count: stat.count, into: stat)
+            }
             return
         }
 
-        let src = FloatStaging(x)
+        let src = NormFloatStaging(x)
         defer { src.release() }
         let dst = x.dataType == .float ? y.elements(Float.self) : src.pointer
-        let gamma = fast ? FloatStaging(scale) : nil
-        let beta = fast ? bias.map { FloatStaging($0) } : nil
+        let gamma = fast ? NormFloatStaging(scale) : nil
+        let beta = fast ? bias.map { NormFloatStaging($0) } : nil
         defer {
             gamma?.release()
             beta?.release()
         }
         let floatStats = stashType == .float
-        let meanOut = mean.map { floatStats ? FloatStaging(uninitializedView: $0) : FloatStaging(uninitialized: rows) }
-        let invOut = invStd.map { floatStats ? FloatStaging(uninitializedView: $0) : FloatStaging(uninitialized: rows) }
+        let meanOut = mean.map { floatStats ? NormFloatStaging(uninitializedView: $0) : NormFloatStaging(uninitialized: rows) }
+        let invOut = invStd.map { floatStats ? NormFloatStaging(uninitializedView: $0) : NormFloatStaging(uninitialized: rows) }
         defer {
             meanOut?.release()
             invOut?.release()
         }
-        ck_layer_norm_f32(CPUTier.active.ckTier, src.pointer, dst, rows, n, gamma?.pointer, beta?.pointer, epsilon,
+        ck_layer_norm_f32(ReduceKernelTier.current, src.pointer, dst, rows, n, gamma?.pointer, beta?.pointer, epsilon,
                           meanOut?.pointer, invOut?.pointer)
         if !fast { try Self.applyBroadcast(dst, x.shape, scale: scale, bias: bias) }
-        if x.dataType != .float { FloatStaging.store(dst, count: x.count, into: y) }
+        if x.dataType != .float { NormFloatStaging.store(dst, count: x.count, into: y) }
         if !floatStats {
-            if let mean, let meanOut { FloatStaging.store(meanOut.pointer, count: rows, into: mean) }
-            if let invStd, let invOut { FloatStaging.store(invOut.pointer, count: rows, into: invStd) }
+            if let mean, let meanOut { NormFloatStaging.store(meanOut.pointer, count: rows, into: mean) }
+            if let invStd, let invOut { NormFloatStaging.store(invOut.pointer, count: rows, into: invStd) }
         }
     }
 
@@ -139,15 +140,15 @@ public struct LayerNormalization: Operator, Hashable {
 
     /// y = y · scale + bias in place over `shape`, with `scale` and `bias` broadcast to it.
     static func applyBroadcast(_ y: UnsafeMutablePointer<Float>, _ shape: [Int], scale: Tensor, bias: Tensor?) throws(OpError) {
-        let s = FloatStaging(scale)
-        let b = bias.map { FloatStaging($0) }
+        let s = NormFloatStaging(scale)
+        let b = bias.map { NormFloatStaging($0) }
         defer {
             s.release()
             b?.release()
         }
         let sStrides = Broadcast.strides(of: scale.shape, to: shape)
         let bStrides = bias.map { Broadcast.strides(of: $0.shape, to: shape) } ?? Array(repeating: 0, count: shape.count)
-        let count = shape.reduce(1, *)
+        let count = ReductionShape.product(shape)
         var index = Array(repeating: 0, count: shape.count)
         var so = 0, bo = 0
         for i in 0..<count {

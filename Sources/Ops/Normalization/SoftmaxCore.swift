@@ -38,9 +38,9 @@ struct SoftmaxCore: Hashable, Sendable {
         }
         let a = axis < 0 ? axis + rank : axis
         guard a >= 0, a < rank else { throw OpError(.invalidAttribute("axis", "\(axis) is out of range for rank \(rank)")) }
-        let outer = shape[..<a].reduce(1, *)
-        if coerce2D { return (outer, shape[a...].reduce(1, *), 1) }
-        return (outer, shape[a], shape[(a + 1)...].reduce(1, *))
+        let outer = ReductionShape.product(shape[..<a])
+        if coerce2D { return (outer, ReductionShape.product(shape[a...]), 1) }
+        return (outer, shape[a], ReductionShape.product(shape[(a + 1)...]))
     }
 
     func inferTypes(_ inputs: [TensorType?]) throws(OpError) -> [TensorType] {
@@ -60,18 +60,18 @@ struct SoftmaxCore: Hashable, Sendable {
             SoftmaxCore.run(x.elements(Double.self), y.elements(Double.self), outer, n, inner, logarithm)
             return
         }
-        let src = FloatStaging(x)
+        let src = NormFloatStaging(x)
         defer { src.release() }
         let dst = y.dataType == .float ? y.elements(Float.self) : src.pointer
         let scratch = inner > 1 ? UnsafeMutablePointer<Float>.allocate(capacity: 2 * inner) : nil
         defer { scratch?.deallocate() }
-        let tier = CPUTier.active.ckTier
+        let tier = ReduceKernelTier.current
         if logarithm {
             ck_log_softmax_f32(tier, src.pointer, dst, outer, n, inner, scratch)
         } else {
             ck_softmax_f32(tier, src.pointer, dst, outer, n, inner, scratch)
         }
-        if y.dataType != .float { FloatStaging.store(dst, count: x.count, into: y) }
+        if y.dataType != .float { NormFloatStaging.store(dst, count: x.count, into: y) }
     }
 
     /// Double precision softmax along the middle axis of [outer × n × inner].

@@ -44,12 +44,13 @@ public struct ArgMax: Operator, Hashable {
         guard types.contains(x.dataType) else { throw OpError.type(0, x.dataType) }
         let a = try normalizedAxis(rank: x.rank)
         let n = x.shape[a]
-        let outer = x.shape[..<a].reduce(1, *)
-        let inner = x.shape[(a + 1)...].reduce(1, *)
-        guard n > 0 || outer * inner == 0 else { throw OpError.shape("ArgMax over an empty axis \(a) of shape \(x.shape)") }
         let y = try io.allocate(.int64, outputShape(x.shape, axis: a))
+        guard n > 0 || y.count == 0 else { throw OpError.shape("ArgMax over an empty axis \(a) of shape \(x.shape)") }
+        defer { io.setOutput(0, y) }
+        if y.count == 0 { return }
+        let outer = ReductionShape.product(x.shape[..<a])
+        let inner = ReductionShape.product(x.shape[(a + 1)...])
         try x.dataType.visitReductionScalar(Visitor(x: x, y: y, outer: outer, n: n, inner: inner, selectLast: selectLast))
-        io.setOutput(0, y)
     }
 
     private struct Visitor: ReductionScalarVisitor {
@@ -58,7 +59,6 @@ public struct ArgMax: Operator, Hashable {
         let selectLast: Bool
 
         func visit<S: ReductionScalar>(_ type: S.Type) throws(OpError) {
-            guard outer * inner > 0 else { return }
             let src = x.elements(S.self)
             let dst = y.elements(Int64.self)
             // Best value so far for each of the `inner` positions of one outer block; rows scanned in order.
@@ -68,14 +68,14 @@ public struct ArgMax: Operator, Hashable {
                 let block = src + o * n * inner
                 let out = dst + o * inner
                 for j in 0..<inner {
-                    best[j] = S.load(block[j])
+                    best[j] = S.widen(block[j])
                     out[j] = 0
                 }
                 for r in 1..<max(n, 1) {
                     let row = block + r * inner
                     for j in 0..<inner {
-                        let v = S.load(row[j])
-                        let take = selectLast ? !S.Acc.isGreater(best[j], v) : S.Acc.isGreater(v, best[j])
+                        let v = S.widen(row[j])
+                        let take = selectLast ? !S.Acc.ranksAbove(best[j], v) : S.Acc.ranksAbove(v, best[j])
                         if take {
                             best[j] = v
                             out[j] = Int64(r)

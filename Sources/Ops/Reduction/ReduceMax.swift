@@ -1,7 +1,9 @@
 import ONNXGraph
 
-/// ReduceMax: the maximum (NaN-propagating; -inf for an empty set of floats, the type's minimum for integers, false for bool) of `data` along `axes` (attribute before opset 18, optional int64
-/// input from opset 18), with `keepdims` (default 1) and, from opset 18, `noop_with_empty_axes`.
+/// ReduceMax: the maximum of `data` along `axes`, with `keepdims` (default 1). Axes are an attribute
+/// before opset 18 and an optional int64 input from opset 18, which also adds
+/// `noop_with_empty_axes`. NaN propagates. The max of an empty set is -inf for floats, the type's
+/// minimum for integers and false for bool (bool from opset 20; int8/uint8 from 12).
 public struct ReduceMax: Operator, Hashable {
     let axes: ReductionAxes
     let types: Set<DataType>

@@ -1,7 +1,9 @@
 import ONNXGraph
 
-/// ReduceMean: the mean (NaN for an empty set of floats, integer means truncate toward zero) of `data` along `axes` (attribute before opset 18, optional int64
-/// input from opset 18), with `keepdims` (default 1) and, from opset 18, `noop_with_empty_axes`.
+/// ReduceMean: the mean of `data` along `axes`, with `keepdims` (default 1). Axes are an attribute
+/// before opset 18 and an optional int64 input from opset 18, which also adds
+/// `noop_with_empty_axes`. The mean of an empty set is NaN for floats and 0 for integers; integer
+/// means truncate toward zero (numpy's `mean(...).astype`).
 public struct ReduceMean: Operator, Hashable {
     let axes: ReductionAxes
     let types: Set<DataType>

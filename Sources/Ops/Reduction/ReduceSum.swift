@@ -1,7 +1,8 @@
 import ONNXGraph
 
-/// ReduceSum: the sum of `data` along `axes` (attribute before opset 13, optional int64
-/// input from opset 13), with `keepdims` (default 1) and, from opset 13, `noop_with_empty_axes`.
+/// ReduceSum: the sum of `data` along `axes`, with `keepdims` (default 1). Axes are an attribute
+/// before opset 13 and an optional int64 input from opset 13, which also adds
+/// `noop_with_empty_axes`. The empty set sums to 0; integer sums wrap.
 public struct ReduceSum: Operator, Hashable {
     let axes: ReductionAxes
     let types: Set<DataType>

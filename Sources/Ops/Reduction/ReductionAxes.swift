@@ -81,6 +81,24 @@ struct ReductionAxes: Hashable, Sendable {
     }
 }
 
+/// Products of dims that cannot trap: a shape with a 0 dim can hold dims whose product overflows.
+enum ReductionShape {
+    /// a·b, saturating at Int.max (0 when either is 0).
+    static func times(_ a: Int, _ b: Int) -> Int {
+        if a == 0 || b == 0 { return 0 }
+        let (p, overflow) = a.multipliedReportingOverflow(by: b)
+        return overflow ? Int.max : p
+    }
+
+    /// The product of `dims`, saturating at Int.max (exact whenever it fits, 0 when a dim is 0).
+    static func product<C: Collection<Int>>(_ dims: C) -> Int {
+        var p = 1
+        for d in dims { p = times(p, d) }
+        // A later 0 must win over an earlier saturation.
+        return dims.contains(0) ? 0 : p
+    }
+}
+
 /// A reduction's iteration space: the input dims with extent-1 dims dropped and adjacent dims of
 /// the same kind (reduced or kept) merged, so kinds alternate.
 struct ReductionLayout {
@@ -93,10 +111,10 @@ struct ReductionLayout {
 
     init(shape: [Int], mask: [Bool]) {
         for (d, r) in zip(shape, mask) {
-            if r { reduceCount *= d } else { outCount *= d }
+            if r { reduceCount = ReductionShape.times(reduceCount, d) } else { outCount = ReductionShape.times(outCount, d) }
             if d == 1 { continue }
             if let last = reduced.last, last == r {
-                dims[dims.count - 1] *= d
+                dims[dims.count - 1] = ReductionShape.times(dims[dims.count - 1], d)
             } else {
                 dims.append(d)
                 reduced.append(r)

@@ -7,9 +7,9 @@ enum ReductionKind: Hashable, Sendable {
     case sum, mean, max
 }
 
-extension CPUTier {
-    /// The tier as the C kernels' enum.
-    var ckTier: CKTier { CKTier(rawValue: UInt32(rawValue)) }
+/// The tier the reduce, softmax and layer-norm C kernels run at: `CPUTier.active` as the C enum.
+enum ReduceKernelTier {
+    static var current: CKTier { CKTier(rawValue: UInt32(CPUTier.active.rawValue)) }
 }
 
 /// Runs a reduction of `x` (contiguous, element type `S`) into `y` laid out as `layout` says.
@@ -17,7 +17,7 @@ extension CPUTier {
 /// Walks the input once in storage order. The innermost two merged dims form a tile: a trailing
 /// reduced dim folds contiguous rows, a trailing kept dim accumulates rows into contiguous outputs.
 /// Accumulates in `S.Acc` (Float for 16-bit floats, 64-bit for integers, wrapping); the empty set
-/// gives 0 (sum), NaN or 0 (mean of floats or integers), `S.lowest` (max). Float32 tiles run in C.
+/// gives 0 (sum), NaN or 0 (mean of floats or integers), `S.maxIdentity` (max). Float32 tiles run in C.
 struct ReductionEngine<S: ReductionScalar> {
     let kind: ReductionKind
     let layout: ReductionLayout
@@ -30,13 +30,13 @@ struct ReductionEngine<S: ReductionScalar> {
         let acc = inPlace ? UnsafeMutableRawPointer(y).assumingMemoryBound(to: S.Acc.self)
                           : UnsafeMutablePointer<S.Acc>.allocate(capacity: outCount)
         defer { if !inPlace { acc.deallocate() } }
-        acc.initialize(repeating: kind == .max ? S.lowest : S.Acc.zero, count: outCount)
+        acc.initialize(repeating: kind == .max ? S.maxIdentity : .zero, count: outCount)
         if layout.reduceCount > 0 { fold(x, acc) }
         if kind == .mean {
-            for i in 0..<outCount { acc[i] = S.Acc.mean(acc[i], count: layout.reduceCount) }
+            for i in 0..<outCount { acc[i] = S.Acc.meanOf(acc[i], count: layout.reduceCount) }
         }
         if !inPlace {
-            for i in 0..<outCount { y[i] = S.store(acc[i]) }
+            for i in 0..<outCount { y[i] = S.narrow(acc[i]) }
         }
     }
 
@@ -45,24 +45,25 @@ struct ReductionEngine<S: ReductionScalar> {
         let m = dims.count
         guard m > 0 else {
             // Every dim has extent 1: one element in, one out.
-            acc[0] = S.load(x[0])
+            acc[0] = S.widen(x[0])
             return
         }
-        // Tile: the last dim (n) and, when it exists, the one before (rows).
+        // Tile: the last dim (n) and the one before (rows; 1 when there is none). Kinds alternate,
+        // so a reduced last dim has kept rows (one output each) and a kept one reduced rows.
         let n = dims[m - 1]
         let lastReduced = layout.reduced[m - 1]
         let rows = m >= 2 ? dims[m - 2] : 1
         let outerRank = max(m - 2, 0)
-        // Output strides of the outer dims (0 along reduced ones) and per-tile output advance.
+        // Output strides of the outer dims: 0 along reduced ones; a tile writes `rows` outputs
+        // when the last dim is reduced, n when it is kept.
         var outStrides = Array(repeating: 0, count: outerRank)
-        // Outputs one tile writes: one per row when the last dim is reduced, n when it is kept.
-        let step = lastReduced ? rows : n
-        var s = step
-        for i in stride(from: outerRank - 1, through: 0, by: -1) {
-            if !layout.reduced[i] { outStrides[i] = s; s *= dims[i] } else { outStrides[i] = 0 }
+        var s = lastReduced ? rows : n
+        for i in stride(from: outerRank - 1, through: 0, by: -1) where !layout.reduced[i] {
+            outStrides[i] = s
+            s *= dims[i]
         }
         let hasOuterReduced = layout.reduced[0..<outerRank].contains(true)
-        let tileCount = m >= 2 ? rows * n : n
+        let tileCount = rows * n
         var index = Array(repeating: 0, count: outerRank)
         var o = 0
         var src = x
@@ -70,17 +71,16 @@ struct ReductionEngine<S: ReductionScalar> {
         defer { scratch?.deallocate() }
         while true {
             if lastReduced {
-                let tileRows = m >= 2 ? rows : 1
                 if hasOuterReduced {
-                    let t = scratch ?? UnsafeMutablePointer<S.Acc>.allocate(capacity: tileRows)
+                    let t = scratch ?? UnsafeMutablePointer<S.Acc>.allocate(capacity: rows)
                     scratch = t
-                    S.reduceRows(kind, src, rows: tileRows, n: n, into: t)
-                    combine(acc + o, t, tileRows)
+                    S.reduceRows(kind, src, rows: rows, n: n, into: t)
+                    combine(acc + o, t, rows)
                 } else {
-                    S.reduceRows(kind, src, rows: tileRows, n: n, into: acc + o)
+                    S.reduceRows(kind, src, rows: rows, n: n, into: acc + o)
                 }
             } else {
-                S.accumulateCols(kind, src, rows: m >= 2 ? rows : 1, n: n, into: acc + o)
+                S.accumulateCols(kind, src, rows: rows, n: n, into: acc + o)
             }
             src += tileCount
             // Advance the outer odometer.
@@ -99,7 +99,7 @@ struct ReductionEngine<S: ReductionScalar> {
 
     private func combine(_ acc: UnsafeMutablePointer<S.Acc>, _ t: UnsafePointer<S.Acc>, _ count: Int) {
         if kind == .max {
-            for i in 0..<count { acc[i] = S.Acc.maximum(acc[i], t[i]) }
+            for i in 0..<count { acc[i] = S.Acc.nanMax(acc[i], t[i]) }
         } else {
             for i in 0..<count { acc[i] = S.Acc.add(acc[i], t[i]) }
         }
@@ -113,11 +113,11 @@ extension ReductionScalar {
                            into out: UnsafeMutablePointer<Acc>) {
         var row = x
         for r in 0..<rows {
-            var a = load(row[0])
+            var a = widen(row[0])
             if kind == .max {
-                for i in 1..<n { a = Acc.maximum(a, load(row[i])) }
+                for i in 1..<n { a = Acc.nanMax(a, widen(row[i])) }
             } else {
-                for i in 1..<n { a = Acc.add(a, load(row[i])) }
+                for i in 1..<n { a = Acc.add(a, widen(row[i])) }
             }
             out[r] = a
             row += n
@@ -130,9 +130,9 @@ extension ReductionScalar {
         var row = x
         for _ in 0..<rows {
             if kind == .max {
-                for j in 0..<n { acc[j] = Acc.maximum(acc[j], load(row[j])) }
+                for j in 0..<n { acc[j] = Acc.nanMax(acc[j], widen(row[j])) }
             } else {
-                for j in 0..<n { acc[j] = Acc.add(acc[j], load(row[j])) }
+                for j in 0..<n { acc[j] = Acc.add(acc[j], widen(row[j])) }
             }
             row += n
         }
@@ -143,18 +143,18 @@ extension Float {
     static func reduceRows(_ kind: ReductionKind, _ x: UnsafePointer<Float>, rows: Int, n: Int,
                            into out: UnsafeMutablePointer<Float>) {
         if kind == .max {
-            ck_reduce_max_rows_f32(CPUTier.active.ckTier, x, rows, n, out)
+            ck_reduce_max_rows_f32(ReduceKernelTier.current, x, rows, n, out)
         } else {
-            ck_reduce_sum_rows_f32(CPUTier.active.ckTier, x, rows, n, out)
+            ck_reduce_sum_rows_f32(ReduceKernelTier.current, x, rows, n, out)
         }
     }
 
     static func accumulateCols(_ kind: ReductionKind, _ x: UnsafePointer<Float>, rows: Int, n: Int,
                                into acc: UnsafeMutablePointer<Float>) {
         if kind == .max {
-            ck_accumulate_max_cols_f32(CPUTier.active.ckTier, x, rows, n, acc)
+            ck_accumulate_max_cols_f32(ReduceKernelTier.current, x, rows, n, acc)
         } else {
-            ck_accumulate_sum_cols_f32(CPUTier.active.ckTier, x, rows, n, acc)
+            ck_accumulate_sum_cols_f32(ReduceKernelTier.current, x, rows, n, acc)
         }
     }
 }

@@ -6,7 +6,7 @@ import ONNXGraph
 protocol ReductionAccumulator: ElementArithmetic & Comparable & Sendable {
     /// The mean of a sum of `count` elements: float division (NaN for count 0), integer division
     /// truncating toward zero (0 for count 0).
-    static func mean(_ sum: Self, count: Int) -> Self
+    static func meanOf(_ sum: Self, count: Int) -> Self
     /// True for a floating-point NaN.
     var isNaNValue: Bool { get }
 }
@@ -14,32 +14,32 @@ protocol ReductionAccumulator: ElementArithmetic & Comparable & Sendable {
 extension ReductionAccumulator {
     /// a > b where NaN is greater than every number (numpy's `maximum` and `argmax` order).
     @inline(__always)
-    static func isGreater(_ a: Self, _ b: Self) -> Bool {
+    static func ranksAbove(_ a: Self, _ b: Self) -> Bool {
         a.isNaNValue ? !b.isNaNValue : (!b.isNaNValue && a > b)
     }
 
     /// max(a, b), NaN-propagating.
     @inline(__always)
-    static func maximum(_ a: Self, _ b: Self) -> Self { isGreater(b, a) ? b : a }
+    static func nanMax(_ a: Self, _ b: Self) -> Self { ranksAbove(b, a) ? b : a }
 }
 
 extension Float: ReductionAccumulator {
-    @inline(__always) static func mean(_ sum: Float, count: Int) -> Float { sum / Float(count) }
+    @inline(__always) static func meanOf(_ sum: Float, count: Int) -> Float { sum / Float(count) }
     @inline(__always) var isNaNValue: Bool { isNaN }
 }
 
 extension Double: ReductionAccumulator {
-    @inline(__always) static func mean(_ sum: Double, count: Int) -> Double { sum / Double(count) }
+    @inline(__always) static func meanOf(_ sum: Double, count: Int) -> Double { sum / Double(count) }
     @inline(__always) var isNaNValue: Bool { isNaN }
 }
 
 extension Int64: ReductionAccumulator {
-    @inline(__always) static func mean(_ sum: Int64, count: Int) -> Int64 { count == 0 ? 0 : sum / Int64(count) }
+    @inline(__always) static func meanOf(_ sum: Int64, count: Int) -> Int64 { count == 0 ? 0 : sum / Int64(count) }
     @inline(__always) var isNaNValue: Bool { false }
 }
 
 extension UInt64: ReductionAccumulator {
-    @inline(__always) static func mean(_ sum: UInt64, count: Int) -> UInt64 { count == 0 ? 0 : sum / UInt64(count) }
+    @inline(__always) static func meanOf(_ sum: UInt64, count: Int) -> UInt64 { count == 0 ? 0 : sum / UInt64(count) }
     @inline(__always) var isNaNValue: Bool { false }
 }
 
@@ -48,11 +48,11 @@ extension UInt64: ReductionAccumulator {
 protocol ReductionScalar: BitwiseCopyable {
     associatedtype Acc: ReductionAccumulator
     /// The stored value widened to the accumulator (exact).
-    static func load(_ v: Self) -> Acc
+    static func widen(_ v: Self) -> Acc
     /// The accumulator narrowed to storage: floats round to nearest even, integers wrap.
-    static func store(_ a: Acc) -> Self
+    static func narrow(_ a: Acc) -> Self
     /// The identity of max: -inf for floats, the type's minimum for integers (false for bool).
-    static var lowest: Acc { get }
+    static var maxIdentity: Acc { get }
     /// out[r] = fold of x[r·n ..< r·n + n] for r < rows (sum for .sum/.mean, max for .max); n >= 1.
     static func reduceRows(_ kind: ReductionKind, _ x: UnsafePointer<Self>, rows: Int, n: Int,
                            into out: UnsafeMutablePointer<Acc>)
@@ -62,78 +62,78 @@ protocol ReductionScalar: BitwiseCopyable {
 }
 
 extension Float: ReductionScalar {
-    @inline(__always) static func load(_ v: Float) -> Float { v }
-    @inline(__always) static func store(_ a: Float) -> Float { a }
-    static var lowest: Float { -.infinity }
+    @inline(__always) static func widen(_ v: Float) -> Float { v }
+    @inline(__always) static func narrow(_ a: Float) -> Float { a }
+    static var maxIdentity: Float { -.infinity }
 }
 
 extension Double: ReductionScalar {
-    @inline(__always) static func load(_ v: Double) -> Double { v }
-    @inline(__always) static func store(_ a: Double) -> Double { a }
-    static var lowest: Double { -.infinity }
+    @inline(__always) static func widen(_ v: Double) -> Double { v }
+    @inline(__always) static func narrow(_ a: Double) -> Double { a }
+    static var maxIdentity: Double { -.infinity }
 }
 
 extension Float16: ReductionScalar {
-    @inline(__always) static func load(_ v: Float16) -> Float { Float(v) }
-    @inline(__always) static func store(_ a: Float) -> Float16 { Float16(a) }
-    static var lowest: Float { -.infinity }
+    @inline(__always) static func widen(_ v: Float16) -> Float { Float(v) }
+    @inline(__always) static func narrow(_ a: Float) -> Float16 { Float16(a) }
+    static var maxIdentity: Float { -.infinity }
 }
 
 /// bfloat16 storage (the upper 16 bits of a binary32), so generics can tell it from float16.
-struct BFloat16Bits: ReductionScalar {
+struct ReductionBFloat16: ReductionScalar {
     var bits: UInt16
-    @inline(__always) static func load(_ v: BFloat16Bits) -> Float { FloatFormats.bfloat16ToFloat(v.bits) }
-    @inline(__always) static func store(_ a: Float) -> BFloat16Bits { BFloat16Bits(bits: FloatFormats.floatToBfloat16(a)) }
-    static var lowest: Float { -.infinity }
+    @inline(__always) static func widen(_ v: ReductionBFloat16) -> Float { FloatFormats.bfloat16ToFloat(v.bits) }
+    @inline(__always) static func narrow(_ a: Float) -> ReductionBFloat16 { ReductionBFloat16(bits: FloatFormats.floatToBfloat16(a)) }
+    static var maxIdentity: Float { -.infinity }
 }
 
 extension Int8: ReductionScalar {
-    @inline(__always) static func load(_ v: Int8) -> Int64 { Int64(v) }
-    @inline(__always) static func store(_ a: Int64) -> Int8 { Int8(truncatingIfNeeded: a) }
-    static var lowest: Int64 { Int64(Int8.min) }
+    @inline(__always) static func widen(_ v: Int8) -> Int64 { Int64(v) }
+    @inline(__always) static func narrow(_ a: Int64) -> Int8 { Int8(truncatingIfNeeded: a) }
+    static var maxIdentity: Int64 { Int64(Int8.min) }
 }
 
 extension Int16: ReductionScalar {
-    @inline(__always) static func load(_ v: Int16) -> Int64 { Int64(v) }
-    @inline(__always) static func store(_ a: Int64) -> Int16 { Int16(truncatingIfNeeded: a) }
-    static var lowest: Int64 { Int64(Int16.min) }
+    @inline(__always) static func widen(_ v: Int16) -> Int64 { Int64(v) }
+    @inline(__always) static func narrow(_ a: Int64) -> Int16 { Int16(truncatingIfNeeded: a) }
+    static var maxIdentity: Int64 { Int64(Int16.min) }
 }
 
 extension Int32: ReductionScalar {
-    @inline(__always) static func load(_ v: Int32) -> Int64 { Int64(v) }
-    @inline(__always) static func store(_ a: Int64) -> Int32 { Int32(truncatingIfNeeded: a) }
-    static var lowest: Int64 { Int64(Int32.min) }
+    @inline(__always) static func widen(_ v: Int32) -> Int64 { Int64(v) }
+    @inline(__always) static func narrow(_ a: Int64) -> Int32 { Int32(truncatingIfNeeded: a) }
+    static var maxIdentity: Int64 { Int64(Int32.min) }
 }
 
 extension Int64: ReductionScalar {
-    @inline(__always) static func load(_ v: Int64) -> Int64 { v }
-    @inline(__always) static func store(_ a: Int64) -> Int64 { a }
-    static var lowest: Int64 { Int64.min }
+    @inline(__always) static func widen(_ v: Int64) -> Int64 { v }
+    @inline(__always) static func narrow(_ a: Int64) -> Int64 { a }
+    static var maxIdentity: Int64 { Int64.min }
 }
 
 /// uint8 and bool (0/1, where max is logical or and the empty max is false).
 extension UInt8: ReductionScalar {
-    @inline(__always) static func load(_ v: UInt8) -> UInt64 { UInt64(v) }
-    @inline(__always) static func store(_ a: UInt64) -> UInt8 { UInt8(truncatingIfNeeded: a) }
-    static var lowest: UInt64 { 0 }
+    @inline(__always) static func widen(_ v: UInt8) -> UInt64 { UInt64(v) }
+    @inline(__always) static func narrow(_ a: UInt64) -> UInt8 { UInt8(truncatingIfNeeded: a) }
+    static var maxIdentity: UInt64 { 0 }
 }
 
 extension UInt16: ReductionScalar {
-    @inline(__always) static func load(_ v: UInt16) -> UInt64 { UInt64(v) }
-    @inline(__always) static func store(_ a: UInt64) -> UInt16 { UInt16(truncatingIfNeeded: a) }
-    static var lowest: UInt64 { 0 }
+    @inline(__always) static func widen(_ v: UInt16) -> UInt64 { UInt64(v) }
+    @inline(__always) static func narrow(_ a: UInt64) -> UInt16 { UInt16(truncatingIfNeeded: a) }
+    static var maxIdentity: UInt64 { 0 }
 }
 
 extension UInt32: ReductionScalar {
-    @inline(__always) static func load(_ v: UInt32) -> UInt64 { UInt64(v) }
-    @inline(__always) static func store(_ a: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: a) }
-    static var lowest: UInt64 { 0 }
+    @inline(__always) static func widen(_ v: UInt32) -> UInt64 { UInt64(v) }
+    @inline(__always) static func narrow(_ a: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: a) }
+    static var maxIdentity: UInt64 { 0 }
 }
 
 extension UInt64: ReductionScalar {
-    @inline(__always) static func load(_ v: UInt64) -> UInt64 { v }
-    @inline(__always) static func store(_ a: UInt64) -> UInt64 { a }
-    static var lowest: UInt64 { 0 }
+    @inline(__always) static func widen(_ v: UInt64) -> UInt64 { v }
+    @inline(__always) static func narrow(_ a: UInt64) -> UInt64 { a }
+    static var maxIdentity: UInt64 { 0 }
 }
 
 /// Something to run once the element type of a tensor is known as a Swift type.
@@ -150,7 +150,7 @@ extension DataType {
         case .float: try visitor.visit(Float.self)
         case .double: try visitor.visit(Double.self)
         case .float16: try visitor.visit(Float16.self)
-        case .bfloat16: try visitor.visit(BFloat16Bits.self)
+        case .bfloat16: try visitor.visit(ReductionBFloat16.self)
         case .int8: try visitor.visit(Int8.self)
         case .int16: try visitor.visit(Int16.self)
         case .int32: try visitor.visit(Int32.self)

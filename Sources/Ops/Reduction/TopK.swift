@@ -66,12 +66,15 @@ public struct TopK: Operator, Hashable {
         outShape[a] = k
         let values = try io.allocate(x.dataType, outShape)
         let indices = try io.allocate(.int64, outShape)
-        let outer = x.shape[..<a].reduce(1, *)
-        let inner = x.shape[(a + 1)...].reduce(1, *)
+        defer {
+            io.setOutput(0, values)
+            io.setOutput(1, indices)
+        }
+        if values.count == 0 { return }
+        let outer = ReductionShape.product(x.shape[..<a])
+        let inner = ReductionShape.product(x.shape[(a + 1)...])
         try x.dataType.visitReductionScalar(Visitor(x: x, values: values, indices: indices, outer: outer, n: n,
                                                     inner: inner, k: k, largest: largest))
-        io.setOutput(0, values)
-        io.setOutput(1, indices)
     }
 
     private struct Visitor: ReductionScalarVisitor {
@@ -80,7 +83,6 @@ public struct TopK: Operator, Hashable {
         let largest: Bool
 
         func visit<S: ReductionScalar>(_ type: S.Type) throws(OpError) {
-            guard k > 0, outer * inner > 0 else { return }
             let select = TopKSelector<S.Acc>(capacity: n, largest: largest)
             defer { select.deallocate() }
             let src = x.elements(S.self)
@@ -90,13 +92,13 @@ public struct TopK: Operator, Hashable {
                 for j in 0..<inner {
                     let base = o * n * inner + j
                     for r in 0..<n {
-                        select.vals[r] = S.load(src[base + r * inner])
+                        select.vals[r] = S.widen(src[base + r * inner])
                         select.idx[r] = r
                     }
                     select.select(n: n, k: k)
                     let outBase = o * k * inner + j
                     for r in 0..<k {
-                        vOut[outBase + r * inner] = S.store(select.vals[r])
+                        vOut[outBase + r * inner] = S.narrow(select.vals[r])
                         iOut[outBase + r * inner] = Int64(select.idx[r])
                     }
                 }
@@ -128,8 +130,8 @@ struct TopKSelector<V: ReductionAccumulator> {
     private func better(_ a: Int, _ b: Int) -> Bool {
         let va = vals[a], vb = vals[b]
         let (hi, lo) = largest ? (va, vb) : (vb, va)
-        if V.isGreater(hi, lo) { return true }
-        if V.isGreater(lo, hi) { return false }
+        if V.ranksAbove(hi, lo) { return true }
+        if V.ranksAbove(lo, hi) { return false }
         return idx[a] < idx[b]
     }
 

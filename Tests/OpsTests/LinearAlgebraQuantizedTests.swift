@@ -126,3 +126,19 @@ private func makeOp(_ type: String, inputs: Int, opset: Int) throws -> any Opera
         #expect(q3.prepackableInput == 3)
     }
 }
+
+extension LinearAlgebraMatMulIntegerTests {
+    /// The rows-only route (per-tensor a_zero_point) against the batched route (the same zero
+    /// point spelled per row), with a per-column b_zero_point, prepacked and not.
+    @Test func rowsRouteMatchesBatchedRoute() throws {
+        let op = try #require(try makeOp("MatMulInteger", inputs: 4, opset: 10) as? MatMulInteger)
+        let a = try q(.uint8, V.mmiRowCol_aShape, V.mmiRowCol_a), b = try q(.int8, V.mmiRowCol_bShape, V.mmiRowCol_b)
+        let bz = try q(.int8, V.mmiRowCol_bzpShape, V.mmiRowCol_bzp)
+        let rows = try op.evaluate([a, b, try q(.uint8, [], [77]), bz], outputCount: 1)[0]
+        let batched = try op.evaluate([a, b, try q(.uint8, [3], [77, 77, 77]), bz], outputCount: 1)[0]
+        let packed = try op.prepacking(b: b).evaluate([a, nil, try q(.uint8, [1], [77]), bz], outputCount: 1)[0]
+        #expect(rows.shape == [2, 3, 4])
+        #expect(rows.toArray(Int32.self) == batched.toArray(Int32.self))
+        #expect(packed.toArray(Int32.self) == batched.toArray(Int32.self))
+    }
+}

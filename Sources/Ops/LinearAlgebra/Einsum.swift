@@ -87,6 +87,7 @@ public struct Einsum: Operator, Hashable {
                 wide.append(f)
             }
             let yf = try LinalgLoops.floatScratch(outShape)
+            defer { withExtendedLifetime((wide, yf)) {} }
             try compute(wide, termLabels, outLabels, yf, Float.self)
             LinalgLoops.narrow(yf.elements(Float.self), y.elements(UInt16.self), count: y.count, bfloat: bf)
         default: throw OpError.type(0, dtype)

@@ -24,6 +24,7 @@ extension Einsum {
         let b = extent(batch), m = extent(mLabels), n = extent(nLabels), k = extent(kLabels)
         let xs = try Self.scratch(x.dataType, b * m * k), ys = try Self.scratch(y.dataType, b * k * n)
         let zs = try Self.scratch(result.dataType, b * m * n)
+        defer { withExtendedLifetime((xs, ys, zs)) {} }
         Self.permute(x, tx, into: xs, batch + mLabels + kLabels, size, T.self)
         Self.permute(y, ty, into: ys, batch + kLabels + nLabels, size, T.self)
         for i in 0..<b {

@@ -12,6 +12,8 @@ import Testing
                 for k in [1, 3, 4, 5, 64, 65, 260, 288] { out.append((m, n, k)) }
             }
         }
+        // Panel groups of 2–8 panels for 1–4 rows, clipped at n and at the 1024-column B block.
+        for (m, n) in [(1, 130), (2, 100), (3, 70), (4, 50), (5, 1100), (1, 1030)] { out.append((m, n, 7)) }
         var rng = SplitMix(7)
         for _ in 0..<8 {
             out.append((Int.random(in: 1...40, using: &rng), Int.random(in: 1...70, using: &rng),

@@ -6,20 +6,6 @@ import Glibc
 import Darwin
 #endif
 
-extension CPUTier {
-    /// The C kernels' tier value.
-    var ck: CKTier { CKTier(rawValue: UInt32(rawValue)) }
-
-    /// Every tier this host can run, lowest first. `avxVNNI` (AVX2 + VEX VNNI) does not imply
-    /// AVX-512, so a host detected as `avxVNNI` runs scalar, avx2 and avxVNNI only.
-    public static var runnable: [CPUTier] {
-        switch detected {
-        case .avxVNNI: [.scalar, .avx2, .avxVNNI]
-        default: allCases.filter { $0 <= detected }
-        }
-    }
-}
-
 /// fp32 GEMM on raw row-major pointers: `C[m×n] = alpha·op(A)·op(B) + beta·C + bias`.
 ///
 /// `op(A)` is m×k (`A[i*lda + p]`, or `A[p*lda + i]` when `transA`); `op(B)` is k×n (`B[p*ldb + j]`,

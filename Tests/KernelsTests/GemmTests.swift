@@ -68,7 +68,7 @@ import Testing
         (true, true, 2, 0, true),
     ]
 
-    @Test(arguments: CPUTier.runnable, [false, true])
+    @Test(arguments: CPUTier.supported, [false, true])
     func sweepMatchesDoubleReference(tier: CPUTier, prepacked: Bool) {
         var rng = SplitMix(UInt64(tier.rawValue + 1))
         for (index, (m, n, k)) in Self.dims.enumerated() {
@@ -90,7 +90,7 @@ import Testing
     }
 
     /// k = 0: C = beta·C + bias (alpha·0), and beta = 0 never reads C.
-    @Test(arguments: CPUTier.runnable)
+    @Test(arguments: CPUTier.supported)
     func emptyK(tier: CPUTier) {
         var c: [Float] = [.nan, .nan, 3, 4]
         let bias: [Float] = [1, 2]

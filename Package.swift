@@ -17,10 +17,14 @@ let package = Package(
         .library(name: "Kernels", targets: ["Kernels"]),
         .library(name: "Ops", targets: ["Ops"]),
         .library(name: "Interpreter", targets: ["Interpreter"]),
+        .library(name: "Translate", targets: ["Translate"]),
+        .library(name: "WasiNN", targets: ["WasiNN"]),
+        .library(name: "WasiNNWasmKit", targets: ["WasiNNWasmKit"]),
         .executable(name: "onnxrun", targets: ["onnxrun"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/swiftwasm/WasmKit.git", .upToNextMinor(from: "0.4.2")),
     ],
     targets: [
         // libprotobuf-c from Debian (apt-get install libprotobuf-c-dev), found through pkg-config.
@@ -38,8 +42,18 @@ let package = Package(
         .target(name: "Kernels", dependencies: ["CKernels"], swiftSettings: strict),
         .target(name: "Ops", dependencies: ["ONNXGraph", "Kernels"], swiftSettings: strict),
         .target(name: "Interpreter", dependencies: ["ONNXGraph", "Ops", "Kernels"], swiftSettings: strict),
+        // SentencePiece (Debian libsentencepiece-dev) behind an extern "C" shim, for translation text I/O.
+        .target(name: "CSentencePiece", linkerSettings: [.linkedLibrary("sentencepiece")]),
+        .target(name: "Translate", dependencies: ["ONNXGraph", "ONNXLoader", "Interpreter", "CSentencePiece"],
+                swiftSettings: strict),
+        .target(name: "WasiNN", dependencies: ["ONNXGraph", "ONNXLoader", "Interpreter"], swiftSettings: strict),
+        .target(name: "WasiNNWasmKit", dependencies: [
+            "WasiNN",
+            .product(name: "WasmKit", package: "WasmKit"),
+            .product(name: "WasmKitWASI", package: "WasmKit"),
+        ], swiftSettings: strict),
         .target(name: "ONNXRunCLI", dependencies: [
-            "ONNXGraph", "ONNXLoader", "Ops", "Interpreter", "Kernels", "COnnxChecker",
+            "ONNXGraph", "ONNXLoader", "Ops", "Interpreter", "Kernels", "COnnxChecker", "Translate", "WasiNN", "WasiNNWasmKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .executableTarget(name: "onnxrun", dependencies: ["ONNXRunCLI"], swiftSettings: strict),
@@ -53,6 +67,12 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "ConformanceTests", dependencies: ["Interpreter", "ONNXLoader", "ONNXGraph", "Ops"],
                     swiftSettings: strict),
+        .testTarget(name: "TranslateTests", dependencies: ["Translate", "Interpreter", "ONNXLoader", "ONNXGraph"],
+                    swiftSettings: strict),
+        .testTarget(name: "WasiNNTests", dependencies: [
+            "WasiNN", "WasiNNWasmKit", "Interpreter", "ONNXLoader", "ONNXGraph",
+            .product(name: "WasmKit", package: "WasmKit"), .product(name: "WAT", package: "WasmKit"),
+        ], swiftSettings: strict),
         .testTarget(name: "CLITests", dependencies: ["ONNXRunCLI"], exclude: ["Fixtures"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6],

@@ -1,0 +1,3 @@
+#include "CSentencePiece.h"
+#include <sentencepiece_processor.h>
+extern "C" const char *csp_version(void) { return "sentencepiece"; }

@@ -1,0 +1,1 @@
+// Encoder–decoder translation over glued ONNX graphs.

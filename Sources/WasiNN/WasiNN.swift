@@ -1,0 +1,1 @@
+// wasi-nn semantics against the interpreter, engine-agnostic.

@@ -1,0 +1,1 @@
+// Links wasi_ephemeral_nn into a WasmKit instance.

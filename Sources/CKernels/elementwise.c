@@ -2,53 +2,92 @@
 #include <math.h>
 #include <string.h>
 
-/* Plain loops; clang vectorizes them for the baseline ISA. `y` may alias an input exactly, so the
- * pointers are not restrict-qualified; each iteration reads before it writes the same index. */
+/* Plain loops that clang vectorizes, instantiated once per tier: the unsuffixed function for the
+ * baseline ISA (the scalar reference), `__avx2` and `__avx512` with per-function target attributes.
+ * Floating-point contraction is off, so every tier computes the same operations and the tiers
+ * agree bit for bit. `y` may alias an input exactly, so pointers are not restrict-qualified; each
+ * iteration reads before it writes the same index. */
+#pragma clang fp contract(off)
 
-#define CK_BINARY(name, expr)                                                          \
-    void ck_f32_v##name(const float *a, const float *b, float *y, size_t n) {         \
-        for (size_t i = 0; i < n; i++) { float p = a[i], q = b[i]; y[i] = (expr); }     \
-    }                                                                                  \
-    void ck_f32_v##name##c(const float *a, float c, float *y, size_t n) {             \
-        for (size_t i = 0; i < n; i++) { float p = a[i], q = c; y[i] = (expr); }        \
+#define CK_AVX2 __attribute__((target("avx2")))
+#define CK_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx2")))
+#define CK_BODY static inline __attribute__((always_inline))
+
+#define CK_TIERS_BINARY(name)                                                                              \
+    void ck_f32_##name(const float *a, const float *b, float *y, size_t n) { name##_body(a, b, y, n); }    \
+    CK_AVX2 void ck_f32_##name##__avx2(const float *a, const float *b, float *y, size_t n) {             \
+        name##_body(a, b, y, n);                                                                           \
+    }                                                                                                      \
+    CK_AVX512 void ck_f32_##name##__avx512(const float *a, const float *b, float *y, size_t n) {         \
+        name##_body(a, b, y, n);                                                                           \
     }
+
+#define CK_TIERS_CONST(name)                                                                               \
+    void ck_f32_##name(const float *a, float c, float *y, size_t n) { name##_body(a, c, y, n); }           \
+    CK_AVX2 void ck_f32_##name##__avx2(const float *a, float c, float *y, size_t n) {                    \
+        name##_body(a, c, y, n);                                                                           \
+    }                                                                                                      \
+    CK_AVX512 void ck_f32_##name##__avx512(const float *a, float c, float *y, size_t n) {                \
+        name##_body(a, c, y, n);                                                                           \
+    }
+
+#define CK_TIERS_UNARY(name)                                                                               \
+    void ck_f32_##name(const float *x, float *y, size_t n) { name##_body(x, y, n); }                       \
+    CK_AVX2 void ck_f32_##name##__avx2(const float *x, float *y, size_t n) { name##_body(x, y, n); }      \
+    CK_AVX512 void ck_f32_##name##__avx512(const float *x, float *y, size_t n) { name##_body(x, y, n); }
+
+#define CK_BINARY(name, expr)                                                                              \
+    CK_BODY void v##name##_body(const float *a, const float *b, float *y, size_t n) {                      \
+        for (size_t i = 0; i < n; i++) { float p = a[i], q = b[i]; y[i] = (expr); }                        \
+    }                                                                                                      \
+    CK_BODY void v##name##c_body(const float *a, float c, float *y, size_t n) {                            \
+        for (size_t i = 0; i < n; i++) { float p = a[i], q = c; y[i] = (expr); }                           \
+    }                                                                                                      \
+    CK_TIERS_BINARY(v##name)                                                                               \
+    CK_TIERS_CONST(v##name##c)
 
 CK_BINARY(add, p + q)
 CK_BINARY(sub, p - q)
 CK_BINARY(mul, p * q)
 CK_BINARY(div, p / q)
 
-void ck_f32_vrsubc(const float *a, float c, float *y, size_t n) {
+CK_BODY void vrsubc_body(const float *a, float c, float *y, size_t n) {
     for (size_t i = 0; i < n; i++) y[i] = c - a[i];
 }
+CK_TIERS_CONST(vrsubc)
 
-void ck_f32_vrdivc(const float *a, float c, float *y, size_t n) {
+CK_BODY void vrdivc_body(const float *a, float c, float *y, size_t n) {
     for (size_t i = 0; i < n; i++) y[i] = c / a[i];
 }
+CK_TIERS_CONST(vrdivc)
 
-void ck_f32_sqrt(const float *x, float *y, size_t n) {
+CK_BODY void sqrt_body(const float *x, float *y, size_t n) {
     for (size_t i = 0; i < n; i++) y[i] = __builtin_elementwise_sqrt(x[i]);
 }
+CK_TIERS_UNARY(sqrt)
 
-void ck_f32_reciprocal(const float *x, float *y, size_t n) {
+CK_BODY void reciprocal_body(const float *x, float *y, size_t n) {
     for (size_t i = 0; i < n; i++) y[i] = 1.0f / x[i];
 }
+CK_TIERS_UNARY(reciprocal)
 
-void ck_f32_relu(const float *x, float *y, size_t n) {
+CK_BODY void relu_body(const float *x, float *y, size_t n) {
     /* NaN compares false and passes through unchanged. */
     for (size_t i = 0; i < n; i++) { float v = x[i]; y[i] = v < 0.0f ? 0.0f : v; }
 }
+CK_TIERS_UNARY(relu)
 
 static inline uint32_t f2u(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
 static inline float u2f(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }
 
-/* exp(x): Cephes expf polynomial with Cody-Waite reduction, relative error about 2 ulp for x in
- * [-87.3, 88.7]; +inf above 88.7 (true overflow is at 88.72), exp(-87.3) below -87.3 (where the
- * true value is a subnormal or zero). NaN gives NaN. Branch-free so that loops calling it vectorize. */
-static inline float ck_expf(float x) {
+/* exp(x): Cephes expf polynomial with Cody-Waite reduction; relative error about 2 ulp where the
+ * result is a normal float. +inf above 88.72283 (where float overflows); 0 below -104 (true
+ * underflow is at -103.97); subnormal results in between carry up to one extra rounding. NaN gives
+ * NaN. Branch-free so that loops calling it vectorize. */
+CK_BODY float ck_expf(float x) {
     float in = x;
-    x = x > 88.7f ? 88.7f : x;
-    x = x < -87.3f ? -87.3f : x;
+    x = x > 88.72283f ? 88.72283f : x;
+    x = x < -104.0f ? -104.0f : x;
     /* n = round(x / ln 2) by the 1.5 * 2^23 trick (valid for |x / ln 2| < 2^22). */
     const float shifter = 12582912.0f;
     float t = x * 1.44269504088896341f + shifter;
@@ -64,21 +103,137 @@ static inline float ck_expf(float x) {
     p = p * r + 1.6666665459e-1f;
     p = p * r + 5.0000001201e-1f;
     p = p * z + r + 1.0f;
-    /* 2^k for k in [-126, 128): build the exponent in two halves to cover k = 128. */
+    /* 2^k for k in [-150, 128] as two normal factors 2^k1 * 2^k2 (k1, k2 in [-75, 64]). */
     int32_t k1 = k >> 1, k2 = k - k1;
     float e = p * u2f((uint32_t)(k1 + 127) << 23) * u2f((uint32_t)(k2 + 127) << 23);
-    return in > 88.7f ? INFINITY : e;
+    e = in < -104.0f ? 0.0f : e;
+    return in > 88.72283f ? INFINITY : e;
 }
 
-void ck_f32_sigmoid(const float *x, float *y, size_t n) {
-    for (size_t i = 0; i < n; i++) y[i] = 1.0f / (1.0f + ck_expf(-x[i]));
+CK_BODY void exp_body(const float *x, float *y, size_t n) {
+    for (size_t i = 0; i < n; i++) y[i] = ck_expf(x[i]);
+}
+CK_TIERS_UNARY(exp)
+
+CK_BODY void neg_body(const float *x, float *y, size_t n) {
+    for (size_t i = 0; i < n; i++) y[i] = -x[i];
+}
+CK_TIERS_UNARY(neg)
+
+CK_BODY void abs_body(const float *x, float *y, size_t n) {
+    for (size_t i = 0; i < n; i++) y[i] = fabsf(x[i]);
+}
+CK_TIERS_UNARY(abs)
+
+CK_BODY void ceil_body(const float *x, float *y, size_t n) {
+    for (size_t i = 0; i < n; i++) y[i] = ceilf(x[i]);
+}
+CK_TIERS_UNARY(ceil)
+
+CK_BODY void floor_body(const float *x, float *y, size_t n) {
+    for (size_t i = 0; i < n; i++) y[i] = floorf(x[i]);
+}
+CK_TIERS_UNARY(floor)
+
+/* erf and erfc in float from polynomials fitted (Chebyshev, in double, with numpy) to the C library's
+ * erf/erfc; OpsTests check the kernels against erf/erfc in double. With a = |t|:
+ *   erf(a)  = a P(a^2)                     for a < 1,
+ *   erfc(a) = exp(-a^2) / a * Q(1 / a)      for a >= 0.5, Q in three pieces (1/a in [1, 2],
+ *             [0.5, 1], [0.085, 0.5]: polynomials in 1/a - 1.5, 1/a - 0.75, 1/a - 0.3); erfc(a) is 0
+ *             in float past a = 10.1.
+ * exp(-a^2) is computed without rounding a^2 (see ck_exp_negsq). */
+static const float ck_erf_p[8] = {
+    1.128379167e+00f, -3.761263848e-01f, 1.128378262e-01f, -2.686543832e-02f,
+    5.221053437e-03f, -8.484396779e-04f, 1.126825477e-04f, -9.673591425e-06f
+};
+static const float ck_erfc_q0[10] = {
+    3.595229385e-01f, -1.183980212e-01f, 3.315697430e-02f, -5.933209493e-03f,
+    -1.165487009e-03f, 2.063905407e-03f, -1.484312959e-03f, 8.446226978e-04f,
+    -4.537626983e-04f, 1.864262264e-04f
+};
+static const float ck_erfc_q1[10] = {
+    4.681795921e-01f, -1.690809779e-01f, 1.934784790e-02f, 4.029323692e-02f,
+    -5.046257895e-02f, 3.768538190e-02f, -1.825765187e-02f, 6.832584937e-04f,
+    1.367589018e-02f, -1.819675392e-02f
+};
+static const float ck_erfc_q2[10] = {
+    5.416332028e-01f, -1.346010100e-01f, -1.355835500e-01f, 2.080708802e-01f,
+    -8.160367828e-02f, -1.583004563e-01f, 3.452943097e-01f, -2.716598749e-01f,
+    -2.944230362e-01f, 9.397938082e-01f
+};
+
+/* exp(-s x^2) for s = 0.5 or 1 without rounding x^2: x = xh + xl where xh keeps 12 significant
+ * bits, so s xh^2 is exact and exp(-s x^2) = exp(-s xh^2) exp(-s xl (2 xh + xl)). */
+CK_BODY float ck_exp_negsq(float x, float s) {
+    float xh = u2f(f2u(x) & 0xFFFFF000u);
+    float xl = x - xh;
+    return ck_expf(-s * xh * xh) * ck_expf(-s * xl * (xh + xh + xl));
 }
 
-void ck_f32_tanh(const float *x, float *y, size_t n) {
+/* erf(a) for 0 <= a < 1. */
+CK_BODY float ck_erf_small(float a) {
+    float z = a * a;
+    float p = ck_erf_p[7];
+    for (int i = 6; i >= 0; i--) p = p * z + ck_erf_p[i];
+    return a * p;
+}
+
+/* erfc(a) for 0.5 <= a <= 12, given e = exp(-a^2). */
+CK_BODY float ck_erfc_big(float a, float e) {
+    float q = 1.0f / a;
+    int p0 = q >= 1.0f, p2 = q < 0.5f;
+    q = q < 0.085f ? 0.085f : q;
+    float u = q - (p0 ? 1.5f : p2 ? 0.3f : 0.75f);
+    float p = p0 ? ck_erfc_q0[9] : p2 ? ck_erfc_q2[9] : ck_erfc_q1[9];
+    for (int i = 8; i >= 0; i--) p = p * u + (p0 ? ck_erfc_q0[i] : p2 ? ck_erfc_q2[i] : ck_erfc_q1[i]);
+    return e * (1.0f / a) * p;
+}
+
+CK_BODY void erf_body(const float *x, float *y, size_t n) {
     for (size_t i = 0; i < n; i++) {
         float v = x[i];
         float a = fabsf(v);
-        /* |x| < 0.625: Cephes odd polynomial; otherwise 1 - 2 / (exp(2|x|) + 1). */
+        float small = ck_erf_small(a);
+        float ab = a < 1.0f ? 1.0f : a;
+        ab = ab > 12.0f ? 12.0f : ab;
+        float big = 1.0f - ck_erfc_big(ab, ck_exp_negsq(ab, 1.0f));
+        y[i] = copysignf(a < 1.0f ? small : big, v);
+    }
+}
+CK_TIERS_UNARY(erf)
+
+CK_BODY void gelu_body(const float *x, float *y, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        float v = x[i];
+        float a = fabsf(v * 0.70710678118654752f);
+        float small = ck_erf_small(a);
+        float ab = a < 0.5f ? 0.5f : a;
+        ab = ab > 12.0f ? 12.0f : ab;
+        /* exp(-a^2) from the exact input: exp(-v^2 / 2), |v| clamped like a. */
+        float vb = fabsf(v);
+        vb = vb < 0.70710678f ? 0.70710678f : vb;
+        vb = vb > 16.9705627f ? 16.9705627f : vb;
+        float cbig = ck_erfc_big(ab, ck_exp_negsq(vb, 0.5f));
+        /* erfc(a) = 1 - erf(a) only where erfc(a) > 0.47 (a < 0.5), so the subtraction loses little. */
+        float erfc_a = a < 0.5f ? 1.0f - small : cbig;
+        float erf_a = a < 1.0f ? small : 1.0f - cbig;
+        /* 1 + erf(v / sqrt 2): 1 + erf(a) for v >= 0, erfc(a) for v < 0 (no cancellation). */
+        float phi2 = v >= 0.0f ? 1.0f + erf_a : erfc_a;
+        y[i] = 0.5f * v * phi2;
+    }
+}
+CK_TIERS_UNARY(gelu)
+
+CK_BODY void sigmoid_body(const float *x, float *y, size_t n) {
+    for (size_t i = 0; i < n; i++) y[i] = 1.0f / (1.0f + ck_expf(-x[i]));
+}
+CK_TIERS_UNARY(sigmoid)
+
+CK_BODY void tanh_body(const float *x, float *y, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        float v = x[i];
+        float a = fabsf(v);
+        /* |x| < 0.625: Cephes odd polynomial; otherwise 1 - 2 / (exp(2|x|) + 1) with x's sign. */
         float z = v * v;
         float p = -5.70498872745e-3f;
         p = p * z + 2.06390887954e-2f;
@@ -91,24 +246,17 @@ void ck_f32_tanh(const float *x, float *y, size_t n) {
         y[i] = a < 0.625f ? small : big;
     }
 }
+CK_TIERS_UNARY(tanh)
 
-void ck_f32_erf(const float *x, float *y, size_t n) {
-    for (size_t i = 0; i < n; i++) y[i] = erff(x[i]);
-}
-
-void ck_f32_gelu(const float *x, float *y, size_t n) {
-    /* In double: erfc's relative conditioning near x = -6 is about x^2, which would amplify the
-     * float rounding of x / sqrt 2 past 1e-6. */
-    for (size_t i = 0; i < n; i++) {
-        double v = (double)x[i];
-        y[i] = (float)(0.5 * v * erfc(-v * 0.70710678118654752440));
-    }
-}
-
-void ck_f32_gelu_tanh(const float *x, float *y, size_t n) {
+CK_BODY void gelu_tanh_body(const float *x, float *y, size_t n) {
     for (size_t i = 0; i < n; i++) {
         float v = x[i];
         float u = 0.7978845608028654f * (v + 0.044715f * v * v * v);
         y[i] = v / (1.0f + ck_expf(-2.0f * u));
     }
+}
+CK_TIERS_UNARY(gelu_tanh)
+
+void ck_f32_log(const float *x, float *y, size_t n) {
+    for (size_t i = 0; i < n; i++) y[i] = logf(x[i]);
 }

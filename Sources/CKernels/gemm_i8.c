@@ -2,8 +2,10 @@
  * over per-tier micro-kernels, and QLinearMatMul requantization.
  *
  * Operands are normalized to u8 A × s8 B (see ck_gemm.h), so every tier computes Σ a_u·b_s:
- *  - AVX-512 VNNI: vpdpbusd (u8×s8, four products summed in 32 bits, no saturation);
- *  - AVX2: u8/s8 widened to int16, vpmaddwd (two 16-bit products summed in 32 bits, exact);
+ *  - AVX-512 VNNI (zmm) and AVX-VNNI (ymm): vpdpbusd (u8×s8, four products summed in 32 bits,
+ *    no saturation);
+ *  - AVX-512BW and AVX2: u8/s8 widened to int16, vpmaddwd (two 16-bit products summed in 32
+ *    bits, exact);
  *  - scalar: int32 loops.
  * All correction terms use uint32 arithmetic (wrapping), so results are identical mod 2^32.
  *
@@ -19,7 +21,7 @@
 #endif
 
 #define QK_NR 16
-#define QK_MR_MAX 12
+#define QK_MR_MAX 4
 #define QK_B_BLOCK_BYTES (256 * 1024)
 
 static inline int32_t qk_load(const void *p, int is_signed, size_t idx) {
@@ -62,7 +64,7 @@ void ck_qgemm_pack_b(int b_signed, size_t k, size_t n, const void *b, size_t ldb
                     int32_t v = 0;
                     if (j < n && p < k) {
                         v = qk_load(b, b_signed, p * ldb + j) - (b_signed ? 0 : 128);
-                        col_sums[j] += v;
+                        col_sums[j] = (int32_t)((uint32_t)col_sums[j] + (uint32_t)v);
                     }
                     dst[g * 64 + jj * 4 + t] = (int8_t)v;
                 }
@@ -79,7 +81,7 @@ static void qk_pack_a(int a_signed, const void *a, size_t lda, size_t i0, size_t
     const uint8_t *src = a;
     for (size_t r = 0; r < R; r++) {
         const uint8_t *row = src + (i0 + r) * lda;
-        int32_t s = 0;
+        uint32_t s = 0; /* sums wrap mod 2^32 like every other term */
         size_t p = 0;
         for (; p < k; p++) {
             uint8_t v = row[p] ^ flip;
@@ -87,70 +89,160 @@ static void qk_pack_a(int a_signed, const void *a, size_t lda, size_t i0, size_t
             dst[(p >> 2) * R * 4 + r * 4 + (p & 3)] = v;
         }
         for (; p < kq * 4; p++) dst[(p >> 2) * R * 4 + r * 4 + (p & 3)] = 0;
-        row_sums[r] = s;
+        row_sums[r] = (int32_t)s;
     }
 }
 
-/* Micro-kernel: tile[r*16 + j] = Σ_{g<kq} Σ_t pa[g*R*4 + r*4 + t] · pb[g*64 + j*4 + t]. */
-typedef void (*qk_kernel)(size_t kq, const uint8_t *pa, const int8_t *pb, int32_t *tile);
+/* Micro-kernel over R rows × P panels: tile[r*QK_TLD + 16*q + j] =
+ * Σ_{g<kq} Σ_t pa[g*R*4 + r*4 + t] · pb[q*pstride + g*64 + j*4 + t].
+ * Kernel tables are indexed [(R−1)*QK_PMAX + (P−1)]. */
+#define QK_PMAX 8
+#define QK_TLD (QK_NR * QK_PMAX)
+typedef void (*qk_kernel)(size_t kq, const uint8_t *pa, const int8_t *pb, size_t pstride, int32_t *tile);
+
+/* Per tier: rows per block and, per row count, the most panels one call covers. */
+typedef struct {
+    size_t mr;
+    unsigned char max_p[4];
+    const qk_kernel *table;
+} qk_tier;
 
 static void qk_scalar(size_t R, size_t kq, const uint8_t *pa, const int8_t *pb, int32_t *tile) {
     for (size_t r = 0; r < R; r++)
         for (size_t j = 0; j < QK_NR; j++) {
-            int32_t s = 0;
+            uint32_t s = 0;
             for (size_t g = 0; g < kq; g++)
                 for (size_t t = 0; t < 4; t++)
-                    s += (int32_t)pa[g * R * 4 + r * 4 + t] * (int32_t)pb[g * 64 + j * 4 + t];
-            tile[r * QK_NR + j] = s;
+                    s += (uint32_t)((int32_t)pa[g * R * 4 + r * 4 + t] * (int32_t)pb[g * 64 + j * 4 + t]);
+            tile[r * QK_TLD + j] = (int32_t)s;
         }
 }
 #define QK_SCALAR_KERNEL(R)                                                                       \
-    static void qk_scalar_##R(size_t kq, const uint8_t *pa, const int8_t *pb, int32_t *tile) {     \
+    static void qk_scalar_##R(size_t kq, const uint8_t *pa, const int8_t *pb, size_t pstride,      \
+                              int32_t *tile) {                                                    \
+        (void)pstride;                                                                            \
         qk_scalar(R, kq, pa, pb, tile);                                                           \
     }
 QK_SCALAR_KERNEL(1)
 QK_SCALAR_KERNEL(2)
 QK_SCALAR_KERNEL(3)
 QK_SCALAR_KERNEL(4)
-static const qk_kernel qk_scalar_kernels[] = {qk_scalar_1, qk_scalar_2, qk_scalar_3, qk_scalar_4};
+static const qk_kernel qk_scalar_table[4 * QK_PMAX] = {
+    [0 * QK_PMAX] = qk_scalar_1, [1 * QK_PMAX] = qk_scalar_2, [2 * QK_PMAX] = qk_scalar_3, [3 * QK_PMAX] = qk_scalar_4};
+static const qk_tier qk_scalar_tier = {4, {1, 1, 1, 1}, qk_scalar_table};
 
 #if defined(__x86_64__)
-#define QK_VNNI_KERNEL(R)                                                                         \
-    __attribute__((target("avx512f,avx512bw,avx512vnni"))) static void qk_vnni_##R(              \
-        size_t kq, const uint8_t *pa, const int8_t *pb, int32_t *tile) {                          \
-        __m512i acc[R];                                                                           \
-        for (int r = 0; r < R; r++) acc[r] = _mm512_setzero_si512();                              \
+#define QK_VNNI_KERNEL(R, P)                                                                      \
+    __attribute__((target("avx512f,avx512bw,avx512vnni"))) static void qk_vnni_##R##_##P(        \
+        size_t kq, const uint8_t *pa, const int8_t *pb, size_t pstride, int32_t *tile) {          \
+        __m512i acc[R][P];                                                                        \
+        for (int r = 0; r < R; r++)                                                               \
+            for (int q = 0; q < P; q++) acc[r][q] = _mm512_setzero_si512();                       \
         for (size_t g = 0; g < kq; g++) {                                                         \
-            __m512i bv = _mm512_loadu_si512((const void *)(pb + g * 64));                         \
+            __m512i bv[P];                                                                        \
+            for (int q = 0; q < P; q++) bv[q] = _mm512_loadu_si512((const void *)(pb + q * pstride + g * 64)); \
             for (int r = 0; r < R; r++) {                                                         \
                 int32_t av;                                                                       \
                 memcpy(&av, pa + g * R * 4 + r * 4, 4);                                           \
-                acc[r] = _mm512_dpbusd_epi32(acc[r], _mm512_set1_epi32(av), bv);                  \
+                __m512i a4 = _mm512_set1_epi32(av);                                               \
+                for (int q = 0; q < P; q++) acc[r][q] = _mm512_dpbusd_epi32(acc[r][q], a4, bv[q]); \
             }                                                                                     \
         }                                                                                         \
-        for (int r = 0; r < R; r++) _mm512_storeu_si512((void *)(tile + r * QK_NR), acc[r]);      \
+        for (int r = 0; r < R; r++)                                                               \
+            for (int q = 0; q < P; q++)                                                           \
+                _mm512_storeu_si512((void *)(tile + r * QK_TLD + q * QK_NR), acc[r][q]);          \
     }
-QK_VNNI_KERNEL(1)
-QK_VNNI_KERNEL(2)
-QK_VNNI_KERNEL(3)
-QK_VNNI_KERNEL(4)
-QK_VNNI_KERNEL(5)
-QK_VNNI_KERNEL(6)
-QK_VNNI_KERNEL(7)
-QK_VNNI_KERNEL(8)
-QK_VNNI_KERNEL(9)
-QK_VNNI_KERNEL(10)
-QK_VNNI_KERNEL(11)
-QK_VNNI_KERNEL(12)
-static const qk_kernel qk_vnni_kernels[] = {qk_vnni_1, qk_vnni_2, qk_vnni_3, qk_vnni_4, qk_vnni_5, qk_vnni_6,
-                                            qk_vnni_7, qk_vnni_8, qk_vnni_9, qk_vnni_10, qk_vnni_11, qk_vnni_12};
+QK_VNNI_KERNEL(1, 1) QK_VNNI_KERNEL(1, 2) QK_VNNI_KERNEL(1, 3) QK_VNNI_KERNEL(1, 4)
+QK_VNNI_KERNEL(1, 5) QK_VNNI_KERNEL(1, 6) QK_VNNI_KERNEL(1, 7) QK_VNNI_KERNEL(1, 8)
+QK_VNNI_KERNEL(2, 1) QK_VNNI_KERNEL(2, 2) QK_VNNI_KERNEL(2, 3) QK_VNNI_KERNEL(2, 4)
+QK_VNNI_KERNEL(2, 5) QK_VNNI_KERNEL(2, 6)
+QK_VNNI_KERNEL(3, 1) QK_VNNI_KERNEL(3, 2) QK_VNNI_KERNEL(3, 3) QK_VNNI_KERNEL(3, 4)
+QK_VNNI_KERNEL(4, 1) QK_VNNI_KERNEL(4, 2) QK_VNNI_KERNEL(4, 3)
+static const qk_kernel qk_vnni_table[4 * QK_PMAX] = {
+    qk_vnni_1_1, qk_vnni_1_2, qk_vnni_1_3, qk_vnni_1_4, qk_vnni_1_5, qk_vnni_1_6, qk_vnni_1_7, qk_vnni_1_8,
+    qk_vnni_2_1, qk_vnni_2_2, qk_vnni_2_3, qk_vnni_2_4, qk_vnni_2_5, qk_vnni_2_6, NULL, NULL,
+    qk_vnni_3_1, qk_vnni_3_2, qk_vnni_3_3, qk_vnni_3_4, NULL, NULL, NULL, NULL,
+    qk_vnni_4_1, qk_vnni_4_2, qk_vnni_4_3, NULL, NULL, NULL, NULL, NULL};
+static const qk_tier qk_vnni_tier = {4, {8, 6, 4, 3}, qk_vnni_table};
+
+/* AVX-512BW without VNNI: per k-group and panel, B's 16 columns × 4 k are sign-extended to int16
+ * in two zmm (8 columns each, one column per 64-bit lane); A's 4 bytes are zero-extended and
+ * broadcast per 64-bit lane; vpmaddwd gives two pair sums per column, folded at the end with a
+ * 64-bit shift-add and vpmovqd. Exact: |255·127·2| fits int32 per step. */
+#define QK_BW_KERNEL(R, P)                                                                        \
+    __attribute__((target("avx512f,avx512bw"))) static void qk_bw_##R##_##P(                     \
+        size_t kq, const uint8_t *pa, const int8_t *pb, size_t pstride, int32_t *tile) {          \
+        __m512i acc[R][2 * P];                                                                    \
+        for (int r = 0; r < R; r++)                                                               \
+            for (int q = 0; q < 2 * P; q++) acc[r][q] = _mm512_setzero_si512();                   \
+        for (size_t g = 0; g < kq; g++) {                                                         \
+            __m512i bw[2 * P];                                                                    \
+            for (int q = 0; q < 2 * P; q++)                                                       \
+                bw[q] = _mm512_cvtepi8_epi16(                                                     \
+                    _mm256_loadu_si256((const __m256i *)(pb + (q / 2) * pstride + g * 64 + (q % 2) * 32))); \
+            for (int r = 0; r < R; r++) {                                                         \
+                int32_t av;                                                                       \
+                memcpy(&av, pa + g * R * 4 + r * 4, 4);                                           \
+                __m512i aw = _mm512_broadcastq_epi64(_mm_cvtepu8_epi16(_mm_cvtsi32_si128(av)));   \
+                for (int q = 0; q < 2 * P; q++) acc[r][q] = _mm512_add_epi32(acc[r][q], _mm512_madd_epi16(aw, bw[q])); \
+            }                                                                                     \
+        }                                                                                         \
+        for (int r = 0; r < R; r++)                                                               \
+            for (int q = 0; q < 2 * P; q++) {                                                     \
+                __m512i s = _mm512_add_epi32(acc[r][q], _mm512_srli_epi64(acc[r][q], 32));        \
+                _mm256_storeu_si256((__m256i *)(tile + r * QK_TLD + q * 8), _mm512_cvtepi64_epi32(s)); \
+            }                                                                                     \
+    }
+QK_BW_KERNEL(1, 1) QK_BW_KERNEL(1, 2) QK_BW_KERNEL(1, 3) QK_BW_KERNEL(1, 4)
+QK_BW_KERNEL(2, 1) QK_BW_KERNEL(2, 2) QK_BW_KERNEL(2, 3)
+QK_BW_KERNEL(3, 1) QK_BW_KERNEL(3, 2)
+QK_BW_KERNEL(4, 1) QK_BW_KERNEL(4, 2)
+static const qk_kernel qk_bw_table[4 * QK_PMAX] = {
+    [0 * QK_PMAX] = qk_bw_1_1, [0 * QK_PMAX + 1] = qk_bw_1_2, [0 * QK_PMAX + 2] = qk_bw_1_3, [0 * QK_PMAX + 3] = qk_bw_1_4,
+    [1 * QK_PMAX] = qk_bw_2_1, [1 * QK_PMAX + 1] = qk_bw_2_2, [1 * QK_PMAX + 2] = qk_bw_2_3,
+    [2 * QK_PMAX] = qk_bw_3_1, [2 * QK_PMAX + 1] = qk_bw_3_2,
+    [3 * QK_PMAX] = qk_bw_4_1, [3 * QK_PMAX + 1] = qk_bw_4_2};
+static const qk_tier qk_bw_tier = {4, {4, 3, 2, 2}, qk_bw_table};
+
+/* AVX-VNNI (VEX vpdpbusd on ymm, no AVX-512): per k-group and panel, B's 64 bytes are two ymm
+ * (8 columns × 4 k each). */
+#define QK_AVXVNNI_KERNEL(R, P)                                                                   \
+    __attribute__((target("avx2,avxvnni"))) static void qk_avxvnni_##R##_##P(                    \
+        size_t kq, const uint8_t *pa, const int8_t *pb, size_t pstride, int32_t *tile) {          \
+        __m256i acc[R][2 * P];                                                                    \
+        for (int r = 0; r < R; r++)                                                               \
+            for (int q = 0; q < 2 * P; q++) acc[r][q] = _mm256_setzero_si256();                   \
+        for (size_t g = 0; g < kq; g++) {                                                         \
+            __m256i bv[2 * P];                                                                    \
+            for (int q = 0; q < 2 * P; q++)                                                       \
+                bv[q] = _mm256_loadu_si256((const __m256i *)(pb + (q / 2) * pstride + g * 64 + (q % 2) * 32)); \
+            for (int r = 0; r < R; r++) {                                                         \
+                int32_t av;                                                                       \
+                memcpy(&av, pa + g * R * 4 + r * 4, 4);                                           \
+                __m256i a4 = _mm256_set1_epi32(av);                                               \
+                for (int q = 0; q < 2 * P; q++) acc[r][q] = _mm256_dpbusd_avx_epi32(acc[r][q], a4, bv[q]); \
+            }                                                                                     \
+        }                                                                                         \
+        for (int r = 0; r < R; r++)                                                               \
+            for (int q = 0; q < 2 * P; q++) _mm256_storeu_si256((__m256i *)(tile + r * QK_TLD + q * 8), acc[r][q]); \
+    }
+QK_AVXVNNI_KERNEL(1, 1) QK_AVXVNNI_KERNEL(1, 2) QK_AVXVNNI_KERNEL(1, 3)
+QK_AVXVNNI_KERNEL(2, 1) QK_AVXVNNI_KERNEL(2, 2)
+QK_AVXVNNI_KERNEL(3, 1) QK_AVXVNNI_KERNEL(4, 1)
+static const qk_kernel qk_avxvnni_table[4 * QK_PMAX] = {
+    [0 * QK_PMAX] = qk_avxvnni_1_1, [0 * QK_PMAX + 1] = qk_avxvnni_1_2, [0 * QK_PMAX + 2] = qk_avxvnni_1_3,
+    [1 * QK_PMAX] = qk_avxvnni_2_1, [1 * QK_PMAX + 1] = qk_avxvnni_2_2,
+    [2 * QK_PMAX] = qk_avxvnni_3_1, [3 * QK_PMAX] = qk_avxvnni_4_1};
+static const qk_tier qk_avxvnni_tier = {4, {3, 2, 1, 1}, qk_avxvnni_table};
 
 /* AVX2: per k-group, the 16 columns × 4 k of B are sign-extended to int16 in four ymm (4 columns
  * each, lanes (k0,k1),(k2,k3) per column); A's 4 bytes are zero-extended to int16 and broadcast;
  * vpmaddwd gives per-column pair sums, folded with vphaddd at the end. */
 #define QK_AVX2_KERNEL(R)                                                                         \
     __attribute__((target("avx2"))) static void qk_avx2_##R(size_t kq, const uint8_t *pa,          \
-                                                            const int8_t *pb, int32_t *tile) {    \
+                                                            const int8_t *pb, size_t pstride,     \
+                                                            int32_t *tile) {                      \
+        (void)pstride;                                                                            \
         __m256i acc[R][4];                                                                        \
         for (int r = 0; r < R; r++)                                                               \
             for (int q = 0; q < 4; q++) acc[r][q] = _mm256_setzero_si256();                       \
@@ -168,65 +260,89 @@ static const qk_kernel qk_vnni_kernels[] = {qk_vnni_1, qk_vnni_2, qk_vnni_3, qk_
         for (int r = 0; r < R; r++) {                                                             \
             __m256i lo = _mm256_permute4x64_epi64(_mm256_hadd_epi32(acc[r][0], acc[r][1]), 0xD8);  \
             __m256i hi = _mm256_permute4x64_epi64(_mm256_hadd_epi32(acc[r][2], acc[r][3]), 0xD8);  \
-            _mm256_storeu_si256((__m256i *)(tile + r * QK_NR), lo);                               \
-            _mm256_storeu_si256((__m256i *)(tile + r * QK_NR + 8), hi);                           \
+            _mm256_storeu_si256((__m256i *)(tile + r * QK_TLD), lo);                              \
+            _mm256_storeu_si256((__m256i *)(tile + r * QK_TLD + 8), hi);                          \
         }                                                                                         \
     }
 QK_AVX2_KERNEL(1)
 QK_AVX2_KERNEL(2)
-static const qk_kernel qk_avx2_kernels[] = {qk_avx2_1, qk_avx2_2};
+static const qk_kernel qk_avx2_table[2 * QK_PMAX] = {[0 * QK_PMAX] = qk_avx2_1, [1 * QK_PMAX] = qk_avx2_2};
+static const qk_tier qk_avx2_tier = {2, {1, 1}, qk_avx2_table};
 #endif
 
-/* C[r][j] = tile − zb_s[j]·rowsum[r] − za_u[r]·colsum[j] + k·za_u[r]·zb_s[j]   (mod 2^32). */
-static void qk_store(size_t rows, size_t cols, const int32_t *tile, const int32_t *row_sums,
-                     const uint32_t *za_u, const int32_t *col_sums, const int32_t *b_zp,
-                     size_t b_zp_stride, uint32_t zb_shift, uint32_t k, int32_t *c, size_t ldc) {
-    for (size_t r = 0; r < rows; r++) {
-        uint32_t za = za_u[r], rs = (uint32_t)row_sums[r];
-        int32_t *cr = c + r * ldc;
-        const int32_t *tr = tile + r * QK_NR;
-        for (size_t j = 0; j < cols; j++) {
-            uint32_t zb = (b_zp ? (uint32_t)b_zp[j * b_zp_stride] : 0u) - zb_shift;
-            uint32_t v = (uint32_t)tr[j] - zb * rs - za * (uint32_t)col_sums[j] + k * za * zb;
-            cr[j] = (int32_t)v;
-        }
+/* C[r][j] = tile − zb[j]·rowsum[r] − za[r]·ct[j]   (mod 2^32), where, per column of the B
+ * block, zb[j] is the s8-domain zero point and ct[j] = colsum[j] − k·zb[j]; this expands to
+ * tile − zb·rowsum(a) − za·colsum(b) + k·za·zb. One body, compiled per tier so it vectorizes. */
+#define QK_STORE_BODY                                                                             \
+    for (size_t r = 0; r < rows; r++) {                                                           \
+        uint32_t za = za_u[r], rs = (uint32_t)row_sums[r];                                        \
+        int32_t *restrict cr = c + r * ldc;                                                       \
+        const int32_t *restrict tr = tile + r * QK_TLD;                                           \
+        for (size_t j = 0; j < cols; j++) cr[j] = (int32_t)((uint32_t)tr[j] - zb[j] * rs - za * ct[j]); \
     }
-}
+#define QK_STORE_ARGS                                                                             \
+    size_t rows, size_t cols, const int32_t *restrict tile, const int32_t *row_sums,              \
+        const uint32_t *za_u, const uint32_t *restrict zb, const uint32_t *restrict ct,           \
+        int32_t *c, size_t ldc
+typedef void (*qk_store_fn)(QK_STORE_ARGS);
+static void qk_store_plain(QK_STORE_ARGS) { QK_STORE_BODY }
+#if defined(__x86_64__)
+__attribute__((target("avx2"))) static void qk_store_avx2(QK_STORE_ARGS) { QK_STORE_BODY }
+__attribute__((target("avx512f,avx512bw,avx512vl"))) static void qk_store_avx512(QK_STORE_ARGS) { QK_STORE_BODY }
+#endif
+
+/* Columns per B block: whole panels within QK_B_BLOCK_BYTES, at most QK_BLOCK_COLS columns. */
+#define QK_BLOCK_COLS 1024
 
 int ck_qgemm_packed(CKTier tier, int a_signed, size_t m, size_t n, size_t k,
                     const void *a, size_t lda, const int32_t *a_zp, size_t a_zp_stride,
                     const int8_t *packed_b, const int32_t *col_sums, int b_signed,
                     const int32_t *b_zp, size_t b_zp_stride, int32_t *c, size_t ldc) {
     if (m == 0 || n == 0) return 0;
-    const qk_kernel *kernels = qk_scalar_kernels;
-    size_t mr = 4;
+    const qk_tier *t = &qk_scalar_tier;
+    qk_store_fn store = qk_store_plain;
 #if defined(__x86_64__)
-    if (tier == CK_TIER_AVX512_VNNI) { kernels = qk_vnni_kernels; mr = 12; }
-    else if (tier != CK_TIER_SCALAR) { kernels = qk_avx2_kernels; mr = 2; }
+    if (tier == CK_TIER_AVX512_VNNI) { t = &qk_vnni_tier; store = qk_store_avx512; }
+    else if (tier == CK_TIER_AVX512BW) { t = &qk_bw_tier; store = qk_store_avx512; }
+    else if (tier == CK_TIER_AVX_VNNI) { t = &qk_avxvnni_tier; store = qk_store_avx2; }
+    else if (tier != CK_TIER_SCALAR) { t = &qk_avx2_tier; store = qk_store_avx2; }
 #endif
     (void)tier;
-    size_t kq = (k + 3) / 4, panel_bytes = (kq ? kq : 1) * 64;
-    uint8_t *abuf = malloc(mr * kq * 4 + 1);
+    size_t mr = t->mr;
+    size_t kq = (k + 3) / 4, pstride = kq * 64, panel_bytes = (kq ? kq : 1) * 64;
+    /* A packed once: row block i (mr rows) at abuf + i·kq·4, row sums after it. */
+    uint8_t *abuf = malloc(m * kq * 4 + m * sizeof(int32_t) + 4);
     if (!abuf) return -1;
-    int32_t row_sums[QK_MR_MAX], tile[QK_MR_MAX * QK_NR];
+    int32_t *row_sums = (int32_t *)(void *)(abuf + ((m * kq * 4 + 3) & ~(size_t)3));
+    for (size_t i = 0; i < m; i += mr)
+        qk_pack_a(a_signed, a, lda, i, m - i < mr ? m - i : mr, k, abuf + i * kq * 4, row_sums + i);
+    int32_t tile[QK_MR_MAX * QK_TLD];
     uint32_t za_u[QK_MR_MAX];
     uint32_t za_shift = a_signed ? 128u : 0u, zb_shift = b_signed ? 0u : 128u;
     size_t panels = (n + QK_NR - 1) / QK_NR;
     size_t block = QK_B_BLOCK_BYTES / panel_bytes;
     if (block == 0) block = 1;
+    if (block > QK_BLOCK_COLS / QK_NR) block = QK_BLOCK_COLS / QK_NR;
+    uint32_t zb[QK_BLOCK_COLS], ct[QK_BLOCK_COLS];
     for (size_t pc = 0; pc < panels; pc += block) {
         size_t pe = pc + block < panels ? pc + block : panels;
+        size_t j0 = pc * QK_NR, j1 = pe * QK_NR < n ? pe * QK_NR : n;
+        for (size_t j = j0; j < j1; j++) {
+            uint32_t z = (b_zp ? (uint32_t)b_zp[j * b_zp_stride] : 0u) - zb_shift;
+            zb[j - j0] = z;
+            ct[j - j0] = (uint32_t)col_sums[j] - (uint32_t)k * z;
+        }
         for (size_t i = 0; i < m; i += mr) {
             size_t rows = m - i < mr ? m - i : mr;
-            qk_pack_a(a_signed, a, lda, i, rows, k, abuf, row_sums);
+            size_t pmax = t->max_p[rows - 1];
             for (size_t r = 0; r < rows; r++)
                 za_u[r] = (a_zp ? (uint32_t)a_zp[(i + r) * a_zp_stride] : 0u) + za_shift;
-            for (size_t pn = pc; pn < pe; pn++) {
-                size_t j = pn * QK_NR, cols = n - j < QK_NR ? n - j : QK_NR;
-                kernels[rows - 1](kq, abuf, packed_b + pn * kq * 64, tile);
-                qk_store(rows, cols, tile, row_sums, za_u, col_sums + j,
-                         b_zp ? b_zp + j * b_zp_stride : NULL, b_zp_stride, zb_shift, (uint32_t)k,
-                         c + i * ldc + j, ldc);
+            for (size_t pn = pc; pn < pe;) {
+                size_t np = pe - pn < pmax ? pe - pn : pmax;
+                size_t j = pn * QK_NR, cols = n - j < np * QK_NR ? n - j : np * QK_NR;
+                t->table[(rows - 1) * QK_PMAX + np - 1](kq, abuf + i * kq * 4, packed_b + pn * pstride, pstride, tile);
+                store(rows, cols, tile, row_sums + i, za_u, zb + (j - j0), ct + (j - j0), c + i * ldc + j, ldc);
+                pn += np;
             }
         }
     }

@@ -150,15 +150,30 @@ final class ExecutionPlan {
                 }
                 continue
             }
+            // Weights are packed into the kernel's layout once, here; the packed op no longer reads them.
+            var planned: any Operator = op
+            if let p = op as? any PrepacksConstantInput, p.prepackableInput < inputSlots.count,
+               inputSlots[p.prepackableInput] >= 0, let value = constantValue[inputSlots[p.prepackableInput]] {
+                do { planned = try p.prepacking(constant: value) }
+                catch { throw .plan(error.within(label).within("graph '\(graph.name)'")) }
+                if (planned as? any PrepacksConstantInput)?.prepackedB != nil {
+                    let packed = inputSlots[p.prepackableInput]
+                    inputSlots[p.prepackableInput] = -1
+                    if let r = reads.firstIndex(of: packed) { reads.remove(at: r) }
+                }
+            }
             let outputSlots = node.outputs.map { $0.isEmpty ? Int32(-1) : newSlot($0) }
-            pending.append(PendingStep(op: op, label: label, inputs: inputSlots, outputs: outputSlots, reads: reads))
+            pending.append(PendingStep(op: planned, label: label, inputs: inputSlots, outputs: outputSlots, reads: reads))
         }
 
         for o in graph.outputs {
             let s = try slot(reading: o.name, "graph output '\(o.name)'")
             outputs.append((o.name, s))
         }
-        constants = constantValue.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        // Only constants something reads stay in the plan (packed weights' originals do not).
+        var read = Set(outputs.map(\.slot))
+        for step in pending { read.formUnion(step.reads) }
+        constants = constantValue.filter { read.contains($0.key) }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
 
         // Lifetimes: a slot is freed after its last reader; an output nobody reads, right after its producer.
         var lastUse = Array(repeating: -1, count: slotCount)

@@ -45,4 +45,7 @@ public enum CPUTier: Int, Sendable, Comparable, CaseIterable, CustomStringConver
         guard let raw = getenv("ONNXRUN_CPU"), let cap = CPUTier(name: String(cString: raw)) else { return detected }
         return supported.last { $0 <= cap } ?? .scalar
     }()
+
+    /// This tier as the C kernels' enum value.
+    public var ck: CKTier { CKTier(rawValue: UInt32(rawValue)) }
 }

@@ -61,7 +61,10 @@ public final class PackedInt8Matrix: @unchecked Sendable {
 
     /// Packs B (k×n bytes, row-major, `ldb`). Nil when the dims are negative or memory is short.
     public init?(signed: Bool, k: Int, n: Int, b: UnsafeRawPointer, ldb: Int) {
-        guard k >= 0, n >= 0 else { return nil }
+        // The padded size is below 8·(k + 4)·(n + 16) elements; refuse sizes where that overflows.
+        guard k >= 0, n >= 0, k < Int.max / 2, n < Int.max / 2 else { return nil }
+        let padded = (k + 4).multipliedReportingOverflow(by: n + 16)
+        guard !padded.overflow, padded.partialValue < Int.max / 64 else { return nil }
         let bytes = ck_qgemm_packed_b_bytes(k, n)
         var raw: UnsafeMutableRawPointer?
         guard posix_memalign(&raw, 64, max(bytes, 64)) == 0, let raw else { return nil }

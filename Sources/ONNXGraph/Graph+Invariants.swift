@@ -72,21 +72,15 @@ extension Graph {
                 }
             }
         }
-        // Kahn's algorithm with a min-heap substitute: ready indices kept sorted (graphs are small
-        // enough per level that this stays linearithmic in practice).
-        var ready = (0..<nodes.count).filter { pending[$0] == 0 }.reversed() as [Int]
+        // Kahn's algorithm; among ready nodes the earliest in file order goes first (a min-heap).
+        var ready = MinHeap((0..<nodes.count).filter { pending[$0] == 0 })
         var order: [Int] = []
         order.reserveCapacity(nodes.count)
-        while let i = ready.popLast() {
+        while let i = ready.pop() {
             order.append(i)
-            var newlyReady: [Int] = []
             for c in consumers[i] {
                 pending[c] -= 1
-                if pending[c] == 0 { newlyReady.append(c) }
-            }
-            if !newlyReady.isEmpty {
-                ready.append(contentsOf: newlyReady)
-                ready.sort(by: >)
+                if pending[c] == 0 { ready.push(c) }
             }
         }
         guard order.count == nodes.count else {
@@ -94,5 +88,41 @@ extension Graph {
             throw GraphError(.cycle(nodes: Array(stuck)), context: ["graph '\(name)'"])
         }
         if order != Array(0..<nodes.count) { nodes = order.map { nodes[$0] } }
+    }
+}
+
+/// A binary min-heap of node indices.
+private struct MinHeap {
+    private var items: [Int]
+
+    init(_ sorted: [Int]) { items = sorted }  // an ascending array is already a heap
+
+    mutating func push(_ v: Int) {
+        items.append(v)
+        var i = items.count - 1
+        while i > 0 {
+            let parent = (i - 1) / 2
+            guard items[parent] > items[i] else { break }
+            items.swapAt(parent, i)
+            i = parent
+        }
+    }
+
+    mutating func pop() -> Int? {
+        guard let top = items.first else { return nil }
+        let last = items.removeLast()
+        if items.isEmpty { return top }
+        items[0] = last
+        var i = 0
+        while true {
+            let l = 2 * i + 1, r = l + 1
+            var smallest = i
+            if l < items.count && items[l] < items[smallest] { smallest = l }
+            if r < items.count && items[r] < items[smallest] { smallest = r }
+            if smallest == i { break }
+            items.swapAt(i, smallest)
+            i = smallest
+        }
+        return top
     }
 }

@@ -36,6 +36,7 @@ public struct Node: Sendable {
 
     /// Every subgraph held by an attribute, in attribute-name order.
     public var subgraphs: [Graph] {
-        attributes.sorted { $0.key < $1.key }.flatMap { $0.value.subgraphs }
+        guard attributes.values.contains(where: { !$0.subgraphs.isEmpty }) else { return [] }
+        return attributes.sorted { $0.key < $1.key }.flatMap { $0.value.subgraphs }
     }
 }

@@ -1,4 +1,6 @@
+import Foundation
 import ONNXGraph
+import ONNXLoader
 import Ops
 import Testing
 
@@ -158,5 +160,24 @@ let opsets = ["": 21, "test": 1]
         #expect(out["final"]?.toArray(Float.self) == [3, 30])
         #expect(out["all"]?.shape == [3, 2])
         #expect(out["all"]?.toArray(Float.self) == [1, 10, 2, 20, 3, 30])
+    }
+}
+
+@Suite struct PrepackingTests {
+    static let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("testdata/sample/model.onnx").path
+
+    /// The sample's constant weights (fp32 W1 of a MatMul, int8 W2 of a MatMulInteger) are packed
+    /// when the plan is built, and the plan keeps no unpacked copy of them.
+    @Test func constantWeightsArePackedAndTheirOriginalsDropped() throws {
+        let model = try ModelLoader.load(path: PrepackingTests.sample)
+        let plan = try ExecutionPlan(graph: model.graph, opsets: model.opsetImports, registry: .standard)
+        let kept = Set(plan.constants.map(\.slot))
+        for name in ["W1", "W2"] {
+            let slot = try #require(plan.slotOf[name])
+            #expect(!kept.contains(slot), "\(name) is still a plan constant")
+        }
+        let packed = plan.steps.compactMap { ($0.op as? any PrepacksConstantInput)?.prepackedB }
+        #expect(packed.count == 2)
     }
 }

@@ -192,6 +192,10 @@ struct ElementwiseTypeTests {
         let bases = try Tensor(.int32, shape: [4], values: [Int32(1), -1, -1, 2])
         let negs = try Tensor(.int32, shape: [4], values: [Int32(-3), -3, -2, -1])
         #expect(try EW.evalOp("Pow", [bases, negs], opset: 15).toArray(Int32.self) == [1, -1, 1, 0])
+        // Exponent 2 (any type, one element, possibly of higher rank) is x * x.
+        let sq = try EW.evalOp("Pow", [EW.f32([3], [1.5, -3, 1e30]), Tensor(.int64, shape: [1, 1], values: [Int64(2)])], opset: 15)
+        #expect(sq.shape == [1, 3])
+        #expect(sq.toArray(Float.self) == [2.25, 9, .infinity])
         let grid = try EW.f32([2, 3], [1, 2, 3, 4, 5, 6])
         #expect(try EW.evalOp("Pow", [grid, EW.f32([3], [0.5, 2, -1])]).toArray(Float.self)
                 == [1, 4, 0.3333333432674408, 2, 25, 0.1666666716337204])
@@ -337,5 +341,29 @@ struct ElementwiseInferenceTests {
         #expect(w == [TensorType(.string, shape: [2, 3])])
         #expect(try infer("Gelu", [a]) == [a])
         #expect(try infer("Not", [TensorType(.bool, shape: [4])]) == [TensorType(.bool, shape: [4])])
+    }
+}
+
+@Suite("Elementwise: Where run shapes")
+struct ElementwiseWhereRunTests {
+    /// Every stride pattern of the innermost run (condition, x, y each per-element or broadcast),
+    /// against a naive per-element reference.
+    @Test(arguments: [([2, 5], [2, 5], [2, 5]), ([2, 5], [2, 1], [2, 5]), ([2, 5], [2, 5], [1]), ([2, 1], [2, 5], [2, 5]),
+                      ([2, 1], [1], [2, 5]), ([2, 5], [1], [1]), ([5], [2, 1], [1, 5]), ([1], [2, 5], [5])])
+    func matchesNaive(c: [Int], x: [Int], y: [Int]) throws {
+        let out = try Broadcast.shape([c, x, y])
+        let nc = c.reduce(1, *), nx = x.reduce(1, *), ny = y.reduce(1, *)
+        let cv = (0..<nc).map { UInt8(($0 * 7 + 3) % 3 == 0 ? 1 : 0) }
+        let xv = (0..<nx).map { Int32($0 + 100) }, yv = (0..<ny).map { Int32(-$0 - 1) }
+        let z = try EW.evalOp("Where", [Tensor(.bool, shape: c, values: cv), Tensor(.int32, shape: x, values: xv),
+                                        Tensor(.int32, shape: y, values: yv)])
+        #expect(z.shape == out)
+        let got = z.toArray(Int32.self)
+        for i in 0..<got.count {
+            let ic = EW.broadcastSourceIndex(i, outShape: out, shape: c)
+            let ix = EW.broadcastSourceIndex(i, outShape: out, shape: x)
+            let iy = EW.broadcastSourceIndex(i, outShape: out, shape: y)
+            #expect(got[i] == (cv[ic] != 0 ? xv[ix] : yv[iy]))
+        }
     }
 }

@@ -8,8 +8,9 @@
  * Tier arguments choose the instruction set explicitly (callers pass the active tier; tests pass
  * each tier the host supports). A tier the host lacks must not be passed. fp32 uses AVX-512F+FMA
  * at CK_TIER_AVX512BW and CK_TIER_AVX512_VNNI, AVX2+FMA at CK_TIER_AVX2 and CK_TIER_AVX_VNNI, and
- * the scalar code below that. int8 uses AVX-512 VNNI at CK_TIER_AVX512_VNNI, AVX2 (exact 16-bit
- * widening, no saturating vpmaddubsw) at CK_TIER_AVX2 ... CK_TIER_AVX_VNNI, and scalar code below. */
+ * the scalar code below that. int8 uses AVX-512 VNNI at CK_TIER_AVX512_VNNI, AVX-VNNI (ymm) at
+ * CK_TIER_AVX_VNNI, AVX-512BW at CK_TIER_AVX512BW and AVX2 at CK_TIER_AVX2 (both with exact 16-bit
+ * widening, no saturating vpmaddubsw), and scalar code below. */
 
 /* ---------------------------------------------------------------- fp32 ---------------------------
  * C[m×n] = alpha · op(A) · op(B) + beta · C + bias

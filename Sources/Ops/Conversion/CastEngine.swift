@@ -19,7 +19,7 @@ struct CastOptions: Sendable, Hashable {
 enum CastEngine {
     static let chunk = 256
 
-    static var tier: CKTier { CKTier(rawValue: UInt32(CPUTier.active.rawValue)) }
+    static var tier: CKTier { CPUTier.active.ck }
 
     /// True when `t` is a type `Cast` converts from or to.
     static func supports(_ t: DataType) -> Bool { t != .complex64 && t != .complex128 }

@@ -21,27 +21,45 @@ enum AddKind: ArithKind {
     @inline(__always) static func int<T: FixedWidthInteger>(_ a: T, _ b: T) -> T { a &+ b }
     @inline(__always) static func float(_ a: Float, _ b: Float) -> Float { a + b }
     @inline(__always) static func double(_ a: Double, _ b: Double) -> Double { a + b }
-    static func f32(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { ck_f32_vadd(a, b, y, n) }
-    static func f32c(_ a: UnsafePointer<Float>, _ c: Float, _ y: UnsafeMutablePointer<Float>, _ n: Int) { ck_f32_vaddc(a, c, y, n) }
-    static func f32rc(_ a: UnsafePointer<Float>, _ c: Float, _ y: UnsafeMutablePointer<Float>, _ n: Int) { ck_f32_vaddc(a, c, y, n) }
+    static func f32(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        F32Tier.pick(ck_f32_vadd, ck_f32_vadd__avx2, ck_f32_vadd__avx512)(a, b, y, n)
+    }
+    static func f32c(_ a: UnsafePointer<Float>, _ c: Float, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        F32Tier.pick(ck_f32_vaddc, ck_f32_vaddc__avx2, ck_f32_vaddc__avx512)(a, c, y, n)
+    }
+    static func f32rc(_ a: UnsafePointer<Float>, _ c: Float, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        F32Tier.pick(ck_f32_vaddc, ck_f32_vaddc__avx2, ck_f32_vaddc__avx512)(a, c, y, n)
+    }
 }
 
 enum SubKind: ArithKind {
     @inline(__always) static func int<T: FixedWidthInteger>(_ a: T, _ b: T) -> T { a &- b }
     @inline(__always) static func float(_ a: Float, _ b: Float) -> Float { a - b }
     @inline(__always) static func double(_ a: Double, _ b: Double) -> Double { a - b }
-    static func f32(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { ck_f32_vsub(a, b, y, n) }
-    static func f32c(_ a: UnsafePointer<Float>, _ c: Float, _ y: UnsafeMutablePointer<Float>, _ n: Int) { ck_f32_vsubc(a, c, y, n) }
-    static func f32rc(_ a: UnsafePointer<Float>, _ c: Float, _ y: UnsafeMutablePointer<Float>, _ n: Int) { ck_f32_vrsubc(a, c, y, n) }
+    static func f32(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        F32Tier.pick(ck_f32_vsub, ck_f32_vsub__avx2, ck_f32_vsub__avx512)(a, b, y, n)
+    }
+    static func f32c(_ a: UnsafePointer<Float>, _ c: Float, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        F32Tier.pick(ck_f32_vsubc, ck_f32_vsubc__avx2, ck_f32_vsubc__avx512)(a, c, y, n)
+    }
+    static func f32rc(_ a: UnsafePointer<Float>, _ c: Float, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        F32Tier.pick(ck_f32_vrsubc, ck_f32_vrsubc__avx2, ck_f32_vrsubc__avx512)(a, c, y, n)
+    }
 }
 
 enum MulKind: ArithKind {
     @inline(__always) static func int<T: FixedWidthInteger>(_ a: T, _ b: T) -> T { a &* b }
     @inline(__always) static func float(_ a: Float, _ b: Float) -> Float { a * b }
     @inline(__always) static func double(_ a: Double, _ b: Double) -> Double { a * b }
-    static func f32(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { ck_f32_vmul(a, b, y, n) }
-    static func f32c(_ a: UnsafePointer<Float>, _ c: Float, _ y: UnsafeMutablePointer<Float>, _ n: Int) { ck_f32_vmulc(a, c, y, n) }
-    static func f32rc(_ a: UnsafePointer<Float>, _ c: Float, _ y: UnsafeMutablePointer<Float>, _ n: Int) { ck_f32_vmulc(a, c, y, n) }
+    static func f32(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        F32Tier.pick(ck_f32_vmul, ck_f32_vmul__avx2, ck_f32_vmul__avx512)(a, b, y, n)
+    }
+    static func f32c(_ a: UnsafePointer<Float>, _ c: Float, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        F32Tier.pick(ck_f32_vmulc, ck_f32_vmulc__avx2, ck_f32_vmulc__avx512)(a, c, y, n)
+    }
+    static func f32rc(_ a: UnsafePointer<Float>, _ c: Float, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        F32Tier.pick(ck_f32_vmulc, ck_f32_vmulc__avx2, ck_f32_vmulc__avx512)(a, c, y, n)
+    }
 }
 
 enum DivKind: ArithKind {
@@ -51,9 +69,15 @@ enum DivKind: ArithKind {
     }
     @inline(__always) static func float(_ a: Float, _ b: Float) -> Float { a / b }
     @inline(__always) static func double(_ a: Double, _ b: Double) -> Double { a / b }
-    static func f32(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { ck_f32_vdiv(a, b, y, n) }
-    static func f32c(_ a: UnsafePointer<Float>, _ c: Float, _ y: UnsafeMutablePointer<Float>, _ n: Int) { ck_f32_vdivc(a, c, y, n) }
-    static func f32rc(_ a: UnsafePointer<Float>, _ c: Float, _ y: UnsafeMutablePointer<Float>, _ n: Int) { ck_f32_vrdivc(a, c, y, n) }
+    static func f32(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        F32Tier.pick(ck_f32_vdiv, ck_f32_vdiv__avx2, ck_f32_vdiv__avx512)(a, b, y, n)
+    }
+    static func f32c(_ a: UnsafePointer<Float>, _ c: Float, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        F32Tier.pick(ck_f32_vdivc, ck_f32_vdivc__avx2, ck_f32_vdivc__avx512)(a, c, y, n)
+    }
+    static func f32rc(_ a: UnsafePointer<Float>, _ c: Float, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        F32Tier.pick(ck_f32_vrdivc, ck_f32_vrdivc__avx2, ck_f32_vrdivc__avx512)(a, c, y, n)
+    }
 }
 
 enum IntArith<K: ArithKind, T: FixedWidthInteger & BitwiseCopyable>: BinaryFn {
@@ -73,6 +97,11 @@ enum HalfArith<K: ArithKind, H: HalfCodec>: BinaryFn {
 /// Evaluates arithmetic op `K` on the node's two inputs (numpy broadcasting, or the legacy rule).
 func evaluateArithmetic<K: ArithKind>(_ kind: K.Type, _ io: inout OpIO, legacy: LegacyBroadcast?) throws(OpError) {
     let (a, b, plan) = try planBinary(io, legacy: legacy)
+    io.setOutput(0, try arithmetic(kind, a, b, plan, io))
+}
+
+/// `a ∘ b` broadcast by `plan` into a new tensor from `io`'s allocator. a and b must share a type.
+func arithmetic<K: ArithKind>(_ kind: K.Type, _ a: Tensor, _ b: Tensor, _ plan: BroadcastPlan, _ io: OpIO) throws(OpError) -> Tensor {
     try requireSameType(a, b, input: 1)
     let out = try io.allocate(a.dataType, plan.outShape)
     switch a.dataType {
@@ -90,7 +119,7 @@ func evaluateArithmetic<K: ArithKind>(_ kind: K.Type, _ io: inout OpIO, legacy: 
     case .uint64: runBinary(IntArith<K, UInt64>.self, plan, a, b, out)
     default: throw OpError.type(0, a.dataType)
     }
-    io.setOutput(0, out)
+    return out
 }
 
 /// float32 runs go through the C kernels: array ∘ array, array ∘ scalar, scalar ∘ array.

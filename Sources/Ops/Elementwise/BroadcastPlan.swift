@@ -23,6 +23,10 @@ struct BroadcastPlan {
     /// A plan for inputs of `shapes` (one to three). Throws when they do not broadcast together.
     init(_ shapes: [[Int]]) throws(OpError) {
         precondition(shapes.count >= 1 && shapes.count <= 3, "BroadcastPlan takes one to three inputs")
+        if let plan = BroadcastPlan.singleRun(shapes) {
+            self = plan
+            return
+        }
         let out = try Broadcast.shape(shapes)
         var count = 1
         for d in out {
@@ -67,6 +71,47 @@ struct BroadcastPlan {
             for i in 0..<3 { flat[d * 3 + i] = st[i][d] }
         }
         self.outerStrides = flat
+    }
+
+    private init(outShape: [Int], count: Int, strides: (Int, Int, Int)) {
+        self.outShape = outShape
+        self.count = count
+        self.inner = max(count, 1)
+        (innerStride0, innerStride1, innerStride2) = strides
+        self.outer = []
+        self.outerStrides = []
+    }
+
+    /// The allocation-free plan for the common cases: every input has the output's shape or holds
+    /// one element of rank no higher than the output's (a scalar broadcast). Nil otherwise.
+    private static func singleRun(_ shapes: [[Int]]) -> BroadcastPlan? {
+        var widest = 0
+        for i in 1..<shapes.count where shapes[i].count > shapes[widest].count { widest = i }
+        let out = shapes[widest]
+        var count = 1
+        for d in out {
+            guard d >= 0 else { return nil }
+            let (m, overflow) = count.multipliedReportingOverflow(by: d)
+            guard !overflow else { return nil }
+            count = m
+        }
+        var strides = (0, 0, 0)
+        for (i, s) in shapes.enumerated() {
+            let stride: Int
+            if s == out {
+                stride = 1
+            } else if s.allSatisfy({ $0 == 1 }) {
+                stride = 0
+            } else {
+                return nil
+            }
+            switch i {
+            case 0: strides.0 = stride
+            case 1: strides.1 = stride
+            default: strides.2 = stride
+            }
+        }
+        return BroadcastPlan(outShape: out, count: count, strides: strides)
     }
 
     /// Number of runs (0 when the output is empty).

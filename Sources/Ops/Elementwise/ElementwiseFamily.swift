@@ -18,5 +18,14 @@ enum ElementwiseFamily {
         OpSchema(Less.self, "Less"),
         OpSchema(Greater.self, "Greater"),
         OpSchema(Where.self, "Where", versions: 9...OpRegistry.maximumOpset),
+        OpSchema(Exp.self, "Exp"),
+        OpSchema(Log.self, "Log"),
+        OpSchema(Neg.self, "Neg"),
+        OpSchema(Ceil.self, "Ceil"),
+        OpSchema(Round.self, "Round", versions: 11...OpRegistry.maximumOpset),
+        OpSchema(Clip.self, "Clip"),
+        OpSchema(Max.self, "Max"),
+        OpSchema(Min.self, "Min"),
+        OpSchema(Sum.self, "Sum"),
     ]
 }

@@ -3,13 +3,14 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CKernels
 import ONNXGraph
 
 /// ONNX `Pow` (opsets 1–15): Z = X ^ Y elementwise, numpy broadcasting (opset >= 7) or the legacy
 /// `broadcast`/`axis` rule (opset < 7). The output has X's type. X: int32, int64, float16, float,
 /// double, bfloat16; Y (opset >= 12 may differ from X): any integer or float type of those.
 ///
-/// float ^ float uses `powf`; other float cases compute `pow` in Double and round once to X's type.
+/// float ^ 2 (exponent of any type holding one element) is x * x; other float ^ float uses `powf`; other float cases compute `pow` in Double and round once to X's type.
 /// Integer ^ integer is exact with wrapping on overflow; a negative exponent gives 1 for base 1,
 /// ±1 for base -1 and 0 otherwise (truncation of the real result; 0 for base 0). Integer ^ float
 /// computes in Double and truncates toward zero, saturating (NaN gives 0).
@@ -32,6 +33,13 @@ public struct Pow: Operator, Hashable {
         default: throw OpError.type(0, x.dataType)
         }
         let out = try io.allocate(x.dataType, plan.outShape)
+        if x.dataType == .float, y.count == 1, try withCodec(y.dataType, input: 1, FirstValue(tensor: y)) == 2 {
+            // x^2 is x * x exactly (both correctly rounded); y's single element only adds leading 1s.
+            let px = x.elements(Float.self)
+            F32Tier.pick(ck_f32_vmul, ck_f32_vmul__avx2, ck_f32_vmul__avx512)(px, px, out.elements(Float.self), x.count)
+            io.setOutput(0, out)
+            return
+        }
         switch (x.dataType, y.dataType) {
         case (.float, .float): runBinary(PowFloat.self, plan, x, y, out)
         case (.int32, _) where y.dataType.isInteger:
@@ -69,6 +77,14 @@ enum PowInt<T: FixedWidthInteger & BitwiseCopyable, E: FixedWidthInteger & Bitwi
             if k != 0 { b = b &* b }
         }
         return result
+    }
+}
+
+/// The first element of `tensor` as a Double.
+private struct FirstValue: CodecVisitor {
+    let tensor: Tensor
+    func visit<C: DoubleCodec>(_: C.Type) throws(OpError) -> Double {
+        C.load(tensor.elements(C.Stored.self)[0])
     }
 }
 

@@ -89,48 +89,65 @@ func requireOneInput(_ node: NodeAttributes) throws(OpError) {
 }
 
 enum SqrtMath: UnaryMath {
-    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { ck_f32_sqrt(x, y, n) }
+    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        F32Tier.pick(ck_f32_sqrt, ck_f32_sqrt__avx2, ck_f32_sqrt__avx512)(x, y, n)
+    }
     @inline(__always) static func double(_ x: Double) -> Double { x.squareRoot() }
 }
 
 enum ReciprocalMath: UnaryMath {
-    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { ck_f32_reciprocal(x, y, n) }
+    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        F32Tier.pick(ck_f32_reciprocal, ck_f32_reciprocal__avx2, ck_f32_reciprocal__avx512)(x, y, n)
+    }
     @inline(__always) static func double(_ x: Double) -> Double { 1 / x }
 }
 
 enum ErfMath: UnaryMath {
-    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { ck_f32_erf(x, y, n) }
+    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        F32Tier.pick(ck_f32_erf, ck_f32_erf__avx2, ck_f32_erf__avx512)(x, y, n)
+    }
     @inline(__always) static func double(_ x: Double) -> Double { erf(x) }
 }
 
 enum TanhMath: UnaryMath {
-    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { ck_f32_tanh(x, y, n) }
+    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        F32Tier.pick(ck_f32_tanh, ck_f32_tanh__avx2, ck_f32_tanh__avx512)(x, y, n)
+    }
     @inline(__always) static func double(_ x: Double) -> Double { tanh(x) }
 }
 
 enum SigmoidMath: UnaryMath {
-    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { ck_f32_sigmoid(x, y, n) }
+    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        F32Tier.pick(ck_f32_sigmoid, ck_f32_sigmoid__avx2, ck_f32_sigmoid__avx512)(x, y, n)
+    }
     @inline(__always) static func double(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
 }
 
 /// max(x, 0); NaN passes through; integers exactly.
 enum ReluMath: UnaryMath {
-    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { ck_f32_relu(x, y, n) }
+    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        F32Tier.pick(ck_f32_relu, ck_f32_relu__avx2, ck_f32_relu__avx512)(x, y, n)
+    }
     @inline(__always) static func double(_ x: Double) -> Double { x < 0 ? 0 : x }
     @inline(__always) static func int<T: FixedWidthInteger>(_ x: T) -> T { x < 0 ? 0 : x }
 }
 
 /// 0.5 x (1 + erf(x / √2)), as 0.5 x erfc(-x / √2).
 enum GeluErfMath: UnaryMath {
-    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { ck_f32_gelu(x, y, n) }
+    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        F32Tier.pick(ck_f32_gelu, ck_f32_gelu__avx2, ck_f32_gelu__avx512)(x, y, n)
+    }
     @inline(__always) static func double(_ x: Double) -> Double { 0.5 * x * erfc(-x * 0.70710678118654752440) }
 }
 
 /// 0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³))), as x / (1 + exp(-2u)).
 enum GeluTanhMath: UnaryMath {
-    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { ck_f32_gelu_tanh(x, y, n) }
+    static func f32(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        F32Tier.pick(ck_f32_gelu_tanh, ck_f32_gelu_tanh__avx2, ck_f32_gelu_tanh__avx512)(x, y, n)
+    }
     @inline(__always) static func double(_ x: Double) -> Double {
         let u = 0.79788456080286535588 * (x + 0.044715 * x * x * x)
         return x / (1 + exp(-2 * u))
     }
 }
+

@@ -44,6 +44,13 @@ private func select<T: BitwiseCopyable>(_: T.Type, _ plan: BroadcastPlan, _ c: T
         let cc = pc + oc, xx = px + ox, yy = py + oy, rr = pr + or
         if sc == 1 && sx == 1 && sy == 1 {
             for i in 0..<n { rr[i] = cc[i] != 0 ? xx[i] : yy[i] }
+        } else if sc == 1 && sx == 0 && sy == 1 {
+            // A masked fill (e.g. attention masks): x is one value for the run.
+            let v = xx[0]
+            for i in 0..<n { rr[i] = cc[i] != 0 ? v : yy[i] }
+        } else if sc == 1 && sx == 1 && sy == 0 {
+            let v = yy[0]
+            for i in 0..<n { rr[i] = cc[i] != 0 ? xx[i] : v }
         } else if sc == 0 {
             // One condition for the whole run: a fill or a copy with stride.
             let src = cc[0] != 0 ? xx : yy, s = cc[0] != 0 ? sx : sy

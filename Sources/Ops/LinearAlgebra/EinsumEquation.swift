@@ -11,6 +11,9 @@ struct EinsumEquation: Hashable, Sendable {
 
     static let ellipsisBase = 52
 
+    /// An upper bound on the label values inputs of these ranks can use.
+    static func labelCount(ranks: [Int]) -> Int { ellipsisBase + (ranks.max() ?? 0) }
+
     init(_ equation: String) throws(OpError) {
         let text = equation.filter { $0 != " " }
         let sides = text.split(separator: "->", omittingEmptySubsequences: false).map(String.init)

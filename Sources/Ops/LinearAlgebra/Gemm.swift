@@ -84,6 +84,7 @@ public struct Gemm: Operator, Hashable {
             let bf = a.dataType == .bfloat16
             let af = try LinalgLoops.floatScratch([a.count]), bfl = try LinalgLoops.floatScratch([b.count])
             let yf = try LinalgLoops.floatScratch([y.count])
+            defer { withExtendedLifetime((af, bfl, yf)) {} }
             LinalgLoops.widen(a.elements(UInt16.self), af.elements(Float.self), count: a.count, bfloat: bf)
             LinalgLoops.widen(b.elements(UInt16.self), bfl.elements(Float.self), count: b.count, bfloat: bf)
             var cf: Tensor? = nil
@@ -92,6 +93,7 @@ public struct Gemm: Operator, Hashable {
                 LinalgLoops.widen(c.elements(UInt16.self), t.elements(Float.self), count: c.count, bfloat: bf)
                 cf = t
             }
+            defer { withExtendedLifetime(cf) {} }
             try floatGemm(m, n, k, af.elements(Float.self), bfl.elements(Float.self), nil, cf?.elements(Float.self),
                           cStrides, yf.elements(Float.self))
             LinalgLoops.narrow(yf.elements(Float.self), y.elements(UInt16.self), count: y.count, bfloat: bf)
@@ -125,15 +127,16 @@ public struct Gemm: Operator, Hashable {
                 kernelBeta = beta
             }
         }
+        defer { withExtendedLifetime(biasTensor) {} }
         let bias = biasTensor.map { UnsafePointer($0.elements(Float.self)) }
         let tier = CPUTier.active
         if let packed {
-            Kernels.Gemm.sgemm(tier: tier, transA: transA, m: m, alpha: alpha, a: a, lda: lda, packed: packed,
-                               beta: kernelBeta, c: y, ldc: n, bias: bias)
+            SGemm.sgemm(tier: tier, transA: transA, m: m, alpha: alpha, a: a, lda: lda, packed: packed,
+                        beta: kernelBeta, c: y, ldc: n, bias: bias)
         } else if let b {
             let ldb = transB ? k : n
-            guard Kernels.Gemm.sgemm(tier: tier, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
-                                     a: a, lda: lda, b: b, ldb: ldb, beta: kernelBeta, c: y, ldc: n, bias: bias)
+            guard SGemm.sgemm(tier: tier, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                              a: a, lda: lda, b: b, ldb: ldb, beta: kernelBeta, c: y, ldc: n, bias: bias)
             else { throw OpError.outOfMemory }
         }
     }

@@ -37,6 +37,7 @@ enum IntegerMatMul {
                     aZero: ZeroPoint?, bZero: ZeroPoint?, c: UnsafeMutablePointer<Int32>) throws(OpError) {
         let aSigned = a.dataType == .int8
         let tier = CPUTier.active
+        defer { withExtendedLifetime((aZero, bZero)) {} }
         let aBase = UnsafeRawPointer(a.data)
         let zeroPointsShared = aZero.map { $0.layout.stride == 0 && $0.layout.isShared } ?? true
             && (bZero.map { $0.layout.isShared } ?? true)
@@ -65,6 +66,56 @@ enum IntegerMatMul {
                              bZeroPointStride: bZero?.layout.stride ?? 0, c: c + batch * g.m * g.n, ldc: g.n)
             else { throw OpError.outOfMemory }
         }
+    }
+
+    /// The weight case without batch geometry: A of rank >= 2, B 2-D, zero points absent or one
+    /// value each (b_zero_point may also be `[n]`). Allocates and sets output 0 (int32) and returns
+    /// true; returns false, doing nothing, for any other form.
+    static func runRows(_ a: Tensor, _ b: Tensor?, _ packed: PackedInt8Matrix?, _ bShape: [Int],
+                        aZero: Tensor?, bZero: Tensor?, _ io: inout OpIO) throws(OpError) -> Bool {
+        guard a.rank >= 2, bShape.count == 2, a.shape[a.rank - 1] == bShape[0] else { return false }
+        let k = bShape[0], n = bShape[1]
+        let bType = b?.dataType ?? ((packed?.isSigned ?? false) ? DataType.int8 : .uint8)
+        guard aZero.map({ $0.count == 1 && $0.dataType == a.dataType }) ?? true,
+              bZero.map({ ($0.count == 1 || ($0.rank == 1 && $0.count == n)) && $0.dataType == bType }) ?? true
+        else { return false }
+        var outShape = a.shape
+        outShape[outShape.count - 1] = n
+        let y = try io.allocate(.int32, outShape)
+        io.setOutput(0, y)
+        if y.count == 0 { return true }
+        var matrix = packed
+        if matrix == nil {
+            guard let b, let p = PackedInt8Matrix(signed: b.dataType == .int8, k: k, n: n, b: UnsafeRawPointer(b.data), ldb: n)
+            else { throw b == nil ? OpError(.missingInput(index: 1)) : OpError.outOfMemory }
+            matrix = p
+        }
+        guard let matrix else { return true }
+        var za: Int32 = 0
+        if let t = aZero { za = a.dataType == .int8 ? Int32(t.elements(Int8.self)[0]) : Int32(t.elements(UInt8.self)[0]) }
+        var zb: Tensor? = nil
+        if let t = bZero {
+            let out: Tensor
+            do { out = try Tensor(allocating: .int32, shape: [t.count]) } catch { throw OpError(error) }
+            let dst = out.elements(Int32.self)
+            if t.dataType == .int8 {
+                for j in 0..<t.count { dst[j] = Int32(t.elements(Int8.self)[j]) }
+            } else {
+                for j in 0..<t.count { dst[j] = Int32(t.elements(UInt8.self)[j]) }
+            }
+            zb = out
+        }
+        defer { withExtendedLifetime(zb) {} }
+        let zbPointer: UnsafePointer<Int32>? = zb.map { UnsafePointer($0.elements(Int32.self)) }
+        let zbStride = (zb?.count ?? 1) > 1 ? 1 : 0
+        let hasAZero = aZero != nil
+        let ok = withUnsafePointer(to: &za) { (zap: UnsafePointer<Int32>) -> Bool in
+            QGemm.gemm(aSigned: a.dataType == .int8, m: y.count / n, a: UnsafeRawPointer(a.data), lda: k,
+                       aZeroPoints: hasAZero ? zap : nil, aZeroPointStride: 0, b: matrix,
+                       bZeroPoints: zbPointer, bZeroPointStride: zbStride, c: y.elements(Int32.self), ldc: n)
+        }
+        guard ok else { throw OpError.outOfMemory }
+        return true
     }
 
     /// Packs the B matrix of `batch` (nil B gives nil).

@@ -36,6 +36,10 @@ public struct MatMul: Operator, Hashable {
         let a = try io.required(0)
         let (bInput, bShape) = try PrepackedB.bShape(io, index: 1, prepacked: prepackedB)
         if let bInput, bInput.dataType != a.dataType { throw OpError.type(1, bInput.dataType) }
+        if a.dataType == .float, a.rank >= 2, bShape.count == 2, a.shape[a.rank - 1] == bShape[0] {
+            try Self.floatRows(a, bInput, prepackedB?.float, bShape, &io)
+            return
+        }
         let g = try MatMulGeometry(a.shape, bShape)
         let y = try io.allocate(a.dataType, g.outputShape)
         io.setOutput(0, y)
@@ -52,6 +56,7 @@ public struct MatMul: Operator, Hashable {
             let bf = a.dataType == .bfloat16
             let af = try LinalgLoops.floatScratch([a.count]), bfl = try LinalgLoops.floatScratch([b.count])
             let yf = try LinalgLoops.floatScratch([y.count])
+            defer { withExtendedLifetime((af, bfl, yf)) {} }
             LinalgLoops.widen(a.elements(UInt16.self), af.elements(Float.self), count: a.count, bfloat: bf)
             LinalgLoops.widen(b.elements(UInt16.self), bfl.elements(Float.self), count: b.count, bfloat: bf)
             try Self.floatGemm(g, af.elements(Float.self), bfl.elements(Float.self), nil, yf.elements(Float.self))
@@ -65,6 +70,27 @@ public struct MatMul: Operator, Hashable {
         }
     }
 
+    /// fp32 with a 2-D B (the weight case): every row of A is one GEMM row; no batch geometry.
+    private static func floatRows(_ a: Tensor, _ b: Tensor?, _ packed: PackedFloatMatrix?, _ bShape: [Int],
+                                  _ io: inout OpIO) throws(OpError) {
+        let k = bShape[0], n = bShape[1]
+        var outShape = a.shape
+        outShape[outShape.count - 1] = n
+        let y = try io.allocate(.float, outShape)
+        io.setOutput(0, y)
+        if y.count == 0 { return }
+        let rows = y.count / n
+        if let packed {
+            SGemm.sgemm(m: rows, a: a.elements(Float.self), lda: k, packed: packed, c: y.elements(Float.self), ldc: n)
+        } else if let b {
+            guard SGemm.sgemm(m: rows, n: n, k: k, a: a.elements(Float.self), lda: k, b: b.elements(Float.self), ldb: n,
+                              c: y.elements(Float.self), ldc: n)
+            else { throw OpError.outOfMemory }
+        } else {
+            throw OpError(.missingInput(index: 1))
+        }
+    }
+
     /// fp32 batches through the GEMM kernels; `packed` (2-D B) replaces `b` when given.
     static func floatGemm(_ g: MatMulGeometry, _ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>?,
                           _ packed: PackedFloatMatrix?, _ y: UnsafeMutablePointer<Float>) throws(OpError) {
@@ -72,20 +98,26 @@ public struct MatMul: Operator, Hashable {
         if g.foldsBatchIntoRows {
             let rows = g.batchCount * g.m
             if let packed {
-                Kernels.Gemm.sgemm(tier: tier, m: rows, a: a, lda: g.k, packed: packed, c: y, ldc: g.n)
+                SGemm.sgemm(tier: tier, m: rows, a: a, lda: g.k, packed: packed, c: y, ldc: g.n)
             } else if let b {
-                guard Kernels.Gemm.sgemm(tier: tier, m: rows, n: g.n, k: g.k, a: a, lda: g.k, b: b, ldb: g.n, c: y, ldc: g.n)
+                guard SGemm.sgemm(tier: tier, m: rows, n: g.n, k: g.k, a: a, lda: g.k, b: b, ldb: g.n, c: y, ldc: g.n)
                 else { throw OpError.outOfMemory }
             }
             return
         }
+        // A B shared by several batches is packed once for all of them.
+        var packed = packed
+        if packed == nil, g.sharesB, g.batchCount > 1, let b {
+            guard let p = PackedFloatMatrix(k: g.k, n: g.n, b: b, ldb: g.n) else { throw OpError.outOfMemory }
+            packed = p
+        }
         for batch in 0..<g.batchCount {
             let ap = a + g.aOffset(batch), yp = y + batch * g.m * g.n
             if let packed {
-                Kernels.Gemm.sgemm(tier: tier, m: g.m, a: ap, lda: g.k, packed: packed, c: yp, ldc: g.n)
+                SGemm.sgemm(tier: tier, m: g.m, a: ap, lda: g.k, packed: packed, c: yp, ldc: g.n)
             } else if let b {
-                guard Kernels.Gemm.sgemm(tier: tier, m: g.m, n: g.n, k: g.k, a: ap, lda: g.k, b: b + g.bOffset(batch), ldb: g.n,
-                                 c: yp, ldc: g.n)
+                guard SGemm.sgemm(tier: tier, m: g.m, n: g.n, k: g.k, a: ap, lda: g.k, b: b + g.bOffset(batch), ldb: g.n,
+                                  c: yp, ldc: g.n)
                 else { throw OpError.outOfMemory }
             }
         }

@@ -57,10 +57,19 @@ struct MatMulGeometry {
     func aOffset(_ batch: Int) -> Int { offset(batch, aBatchStrides) }
     func bOffset(_ batch: Int) -> Int { offset(batch, bBatchStrides) }
 
-    /// True when B is one matrix shared by every batch and A is not broadcast, so all batches are
-    /// one (batchCount·m)×k · k×n product.
+    /// True when B is one matrix shared by every batch.
+    var sharesB: Bool { bBatchStrides.allSatisfy { $0 == 0 } }
+
+    /// True when B is shared and A's batches are consecutive (size-1 batch dims ignored), so all
+    /// batches are one (batchCount·m)×k · k×n product.
     var foldsBatchIntoRows: Bool {
-        bBatchStrides.allSatisfy { $0 == 0 } && aBatchStrides == Broadcast.contiguousStrides(batchShape).map { $0 * m * k }
+        guard sharesB else { return false }
+        var expected = m * k
+        for d in stride(from: batchShape.count - 1, through: 0, by: -1) where batchShape[d] != 1 {
+            guard aBatchStrides[d] == expected else { return false }
+            expected *= batchShape[d]
+        }
+        return true
     }
 
     /// Forward shape inference on dims: the output dims, or nil when a rank is unknown.

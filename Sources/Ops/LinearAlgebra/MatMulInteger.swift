@@ -36,6 +36,7 @@ public struct MatMulInteger: Operator, Hashable {
         let packed = prepackedB?.int8
         let bType = bInput?.dataType ?? ((packed?.isSigned ?? false) ? DataType.int8 : .uint8)
         guard IntegerMatMul.isInt8(bType) else { throw OpError.type(1, bType) }
+        if try IntegerMatMul.runRows(a, bInput, packed, bShape, aZero: io.input(2), bZero: io.input(3), &io) { return }
         let g = try MatMulGeometry(a.shape, bShape)
         let aZero = try IntegerMatMul.ZeroPoint(io.input(2), expected: a.dataType, input: 2, role: .rows, geometry: g,
                                                 name: "a_zero_point")

@@ -61,3 +61,39 @@ public struct PrepackedB: Hashable, Sendable {
 extension OpError {
     static let outOfMemory = OpError.value("out of memory for GEMM scratch buffers")
 }
+
+/// Ops that can pack one constant input once, when the plan is built (MatMul, Gemm: B = input 1;
+/// MatMulInteger: B = input 1; QLinearMatMul: b = input 3).
+///
+/// A plan that knows the value of input `prepackableInput` replaces the op with
+/// `try op.prepacking(constant: value)`; the packed op may then be run with that input omitted
+/// (nil), so the initializer can be released. Values that do not qualify (wrong type or rank)
+/// leave the op unchanged (`prepackedB == nil`) and it keeps reading the input.
+public protocol PrepacksConstantInput: Operator {
+    /// The input index whose constant value can be packed.
+    var prepackableInput: Int { get }
+    /// The B operand packed by `prepacking(constant:)`, or nil.
+    var prepackedB: PrepackedB? { get }
+    /// This op with `constant` (the value of input `prepackableInput`) packed.
+    func prepacking(constant: Tensor) throws(OpError) -> Self
+}
+
+extension MatMul: PrepacksConstantInput {
+    public var prepackableInput: Int { 1 }
+    public func prepacking(constant: Tensor) throws(OpError) -> MatMul { try prepacking(b: constant) }
+}
+
+extension Gemm: PrepacksConstantInput {
+    public var prepackableInput: Int { 1 }
+    public func prepacking(constant: Tensor) throws(OpError) -> Gemm { try prepacking(b: constant) }
+}
+
+extension MatMulInteger: PrepacksConstantInput {
+    public var prepackableInput: Int { 1 }
+    public func prepacking(constant: Tensor) throws(OpError) -> MatMulInteger { try prepacking(b: constant) }
+}
+
+extension QLinearMatMul: PrepacksConstantInput {
+    public var prepackableInput: Int { 3 }
+    public func prepacking(constant: Tensor) throws(OpError) -> QLinearMatMul { try prepacking(b: constant) }
+}

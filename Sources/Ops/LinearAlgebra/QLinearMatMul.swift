@@ -80,6 +80,7 @@ public struct QLinearMatMul: Operator, Hashable {
         if y.count == 0 { return }
         let acc: Tensor
         do { acc = try Tensor(allocating: .int32, shape: [y.count]) } catch { throw OpError(error) }
+        defer { withExtendedLifetime((acc, aScale, bScale)) {} }
         try IntegerMatMul.run(g, a: a, b: bInput, packed: packed, aZero: aZero, bZero: bZero, c: acc.elements(Int32.self))
         let ySigned = yType == .int8
         for batch in 0..<g.batchCount {

@@ -9,7 +9,7 @@ enum ReductionKind: Hashable, Sendable {
 
 /// The tier the reduce, softmax and layer-norm C kernels run at: `CPUTier.active` as the C enum.
 enum ReduceKernelTier {
-    static var current: CKTier { CKTier(rawValue: UInt32(CPUTier.active.rawValue)) }
+    static var current: CKTier { CPUTier.active.ck }
 }
 
 /// Runs a reduction of `x` (contiguous, element type `S`) into `y` laid out as `layout` says.

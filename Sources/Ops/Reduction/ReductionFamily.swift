@@ -4,6 +4,7 @@ enum ReductionFamily {
         OpSchema(ReduceSum.self, "ReduceSum"),
         OpSchema(ReduceMean.self, "ReduceMean"),
         OpSchema(ReduceMax.self, "ReduceMax"),
+        OpSchema(ReduceMin.self, "ReduceMin"),
         OpSchema(ArgMax.self, "ArgMax"),
         OpSchema(TopK.self, "TopK"),
     ]

@@ -6,26 +6,12 @@ import Glibc
 import Darwin
 #endif
 
-extension CPUTier {
-    /// The C kernels' tier value.
-    var ck: CKTier { CKTier(rawValue: UInt32(rawValue)) }
-
-    /// Every tier this host can run, lowest first. `avxVNNI` (AVX2 + VEX VNNI) does not imply
-    /// AVX-512, so a host detected as `avxVNNI` runs scalar, avx2 and avxVNNI only.
-    public static var runnable: [CPUTier] {
-        switch detected {
-        case .avxVNNI: [.scalar, .avx2, .avxVNNI]
-        default: allCases.filter { $0 <= detected }
-        }
-    }
-}
-
 /// fp32 GEMM on raw row-major pointers: `C[m×n] = alpha·op(A)·op(B) + beta·C + bias`.
 ///
 /// `op(A)` is m×k (`A[i*lda + p]`, or `A[p*lda + i]` when `transA`); `op(B)` is k×n (`B[p*ldb + j]`,
 /// or `B[j*ldb + p]` when `transB`); `bias` is n floats added to every row. When `beta == 0`, C is
 /// not read. Tiers differ from the scalar reference only in summation order.
-public enum Gemm {
+public enum SGemm {
     /// Runs on `tier` (default: the active tier), packing B on the fly. Returns false when the
     /// packing buffer could not be allocated.
     @discardableResult
@@ -65,7 +51,10 @@ public final class PackedFloatMatrix: @unchecked Sendable {
     /// Packs `op(B)` (k×n): `B[p*ldb + j]`, or `B[j*ldb + p]` when `transB`. Nil when the dims are
     /// negative or the buffer cannot be allocated.
     public init?(transB: Bool = false, k: Int, n: Int, b: UnsafePointer<Float>, ldb: Int) {
-        guard k >= 0, n >= 0 else { return nil }
+        // The padded size is below 8·(k + 4)·(n + 16) elements; refuse sizes where that overflows.
+        guard k >= 0, n >= 0, k < Int.max / 2, n < Int.max / 2 else { return nil }
+        let padded = (k + 4).multipliedReportingOverflow(by: n + 16)
+        guard !padded.overflow, padded.partialValue < Int.max / 64 else { return nil }
         let count = ck_sgemm_packed_b_count(k, n)
         let (bytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<Float>.stride)
         var raw: UnsafeMutableRawPointer?

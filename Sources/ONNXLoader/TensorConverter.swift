@@ -13,7 +13,9 @@ import ONNXGraph
 ///   entry for 16- and 8-bit types, bool and float8/float6 types; one *packed byte* per entry for
 ///   4- and 2-bit types), `int64_data`, `uint64_data` (uint32, uint64), `double_data` (double,
 ///   complex128 as pairs), `string_data`;
-/// - external data (`data_location = EXTERNAL`), read through `ExternalFiles`.
+/// - external data (`data_location = EXTERNAL`), read through `ExternalFiles`;
+/// - a `RawDataSplit` marker in `raw_data` (large payloads cut out before unpacking), read through
+///   `ExternalFiles.payloads`.
 ///
 /// Dims, element count and data size are validated before anything is allocated, so an
 /// allocation is never larger than a fixed multiple of bytes present in the input.

@@ -226,6 +226,26 @@ import ONNXGraph
         #expect(cutError?.description.hasPrefix("\(cutPath): input ends inside the field at byte") == true)
     }
 
+    /// Single-byte corruptions of the sample's wire structure (never inside a payload): each load
+    /// succeeds or throws, none crashes or reads out of bounds.
+    @Test func corruptedStructure() throws {
+        let original = Self.sample
+        let split = try withBytes(original) { (b) throws(LoadError) in try RawDataSplit(b) }
+        let payloads = split.spans.map { $0.offset..<($0.offset + $0.length) }
+        var rng = SplitMix64(seed: 99)
+        var tried = 0
+        while tried < 120 {
+            let i = Int(rng.next() % UInt64(original.count))
+            guard !payloads.contains(where: { $0.contains(i) }) else { continue }
+            tried += 1
+            var bytes = original
+            bytes[i] = UInt8(truncatingIfNeeded: rng.next())
+            _ = loadError { () throws(LoadError) in
+                try withBytes(bytes) { (b) throws(LoadError) in try ModelLoader.load(bytes: b, name: "c", baseDirectory: nil) }
+            }
+        }
+    }
+
     /// A large raw_data of the wrong size for its dims fails naming the tensor and the payload's byte.
     @Test func largeRawDataOfWrongSize() throws {
         var graph = Wire()

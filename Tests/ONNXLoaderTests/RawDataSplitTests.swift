@@ -81,9 +81,11 @@ import ONNXGraph
     static let flags = randomBytes(5000, seed: 6)           // bool [5000], any nonzero is true
     static let c = randomBytes(3000 * 4, seed: 7)           // Constant's float [3000]
     static let t = randomBytes(2048 * 4, seed: 8)           // subgraph initializer float [2048]
+    static let sparseValues = randomBytes(1200 * 4, seed: 12)  // sparse initializer: float [1200] values
+    static let sparseIndices: [UInt8] = (0..<1200).flatMap { i in withUnsafeBytes(of: Int64(i * 4).littleEndian, Array.init) }
 
-    /// A ~5 MiB model: six large payloads (initializers, a Constant attribute, an `If` branch's
-    /// initializer) and one small one.
+    /// A ~5 MiB model: nine large payloads (initializers, a Constant attribute, an `If` branch's
+    /// initializer, a sparse initializer's values and indices) and one small one.
     static let sample: [UInt8] = {
         var value = Wire()
         value.string(1, "value")
@@ -109,8 +111,13 @@ import ONNXGraph
             tensor("small", .float, [3], raw: small), tensor("edge", .uint8, [edge.count], raw: edge),
             tensor("q", .int4, [9001], raw: q), tensor("flags", .bool, [flags.count], raw: flags),
         ]
-        return model(graph("big", nodes: nodes, initializers: initializers, inputs: ["cond"],
-                           outputs: ["y", "c_out", "z"]))
+        var g = graph("big", nodes: nodes, initializers: initializers, inputs: ["cond"], outputs: ["y", "c_out", "z"])
+        var sparse = Wire()                                                   // SparseTensorProto
+        sparse.message(1, tensor("s", .float, [1200], raw: sparseValues))     // values
+        sparse.message(2, tensor("", .int64, [1200], raw: sparseIndices))    // indices (linear)
+        sparse.int(3, 5000)                                                   // dims
+        g.message(15, sparse)                                                 // GraphProto.sparse_initializer
+        return model(g)
     }()
 
     static func bytes(_ tensor: Tensor?) -> [UInt8] {
@@ -133,10 +140,11 @@ import ONNXGraph
 
     @Test func splitCutsLargePayloadsOnly() throws {
         let split = try withBytes(Self.sample) { (b) throws(LoadError) in try RawDataSplit(b, nonce: 7) }
-        // w, v, edge, q, flags, Constant's c, then-branch's t; not `small`.
-        #expect(split.spans.count == 7)
-        #expect(split.spans.map(\.length).sorted() == [Self.edge.count, Self.q.count, Self.flags.count,
-                                                        Self.t.count, Self.c.count, Self.w.count, Self.v.count].sorted())
+        // w, v, edge, q, flags, Constant's c, then-branch's t, sparse values and indices; not `small`.
+        #expect(split.spans.count == 9)
+        #expect(split.spans.map(\.length).sorted() == [Self.edge.count, Self.q.count, Self.flags.count, Self.t.count,
+                                                        Self.c.count, Self.w.count, Self.v.count,
+                                                        Self.sparseValues.count, Self.sparseIndices.count].sorted())
         let skeleton = try #require(split.skeleton)
         #expect(skeleton.count < 1024)
         // Spans point at the payload bytes of the input.
@@ -151,7 +159,7 @@ import ONNXGraph
         }
         #expect(marker(0x1234, 0).withUnsafeBytes { split.span(marker: $0) } == split.spans[0])
         #expect(marker(0x1235, 0).withUnsafeBytes { split.span(marker: $0) } == nil)
-        #expect(marker(0x1234, 7).withUnsafeBytes { split.span(marker: $0) } == nil)
+        #expect(marker(0x1234, UInt64(split.spans.count)).withUnsafeBytes { split.span(marker: $0) } == nil)
         #expect(Array(marker(0x1234, 0).dropLast()).withUnsafeBytes { split.span(marker: $0) } == nil)
     }
 
@@ -195,6 +203,10 @@ import ONNXGraph
         let ifNode = try #require(g.nodes.first { $0.opType == "If" })
         guard case .graph(let then)? = ifNode.attributes["then_branch"] else { Issue.record("no then_branch"); return }
         #expect(Self.bytes(then.initializers["t"]) == Self.t)
+        // Sparse: value k lands at element 4k of float [5000], zeros elsewhere.
+        var dense = [UInt8](repeating: 0, count: 5000 * 4)
+        for k in 0..<1200 { dense.replaceSubrange((16 * k)..<(16 * k + 4), with: Self.sparseValues[(4 * k)..<(4 * k + 4)]) }
+        #expect(Self.bytes(g.initializers["s"]) == dense)
     }
 
     /// A raw_data whose length runs past the end of the file: the loader names the file and the

@@ -37,7 +37,7 @@ public final class Translator: Sendable {
         func session(_ path: String) throws(TranslateError) -> Session {
             let model: Model
             do { model = try ModelLoader.load(path: path) } catch { throw TranslateError(.file(path: path, problem: "\(error)")) }
-            do { return try Session(model: model) } catch { throw TranslateError(.file(path: path, problem: "\(error)")) }
+            do { return try Session(model: model, options: SessionOptions(consumesPackedInitializers: true)) } catch { throw TranslateError(.file(path: path, problem: "\(error)")) }
         }
         let e = try session(encoder), d = try session(decoder)
         let p = try decoderWithPast.map { (path) throws(TranslateError) in try session(path) }

@@ -215,7 +215,7 @@ static int bench(uint32_t M, uint32_t K, uint32_t N, uint32_t iters, uint32_t ti
     printf("wasm    gemm: %10.3f ms/iter  %8.3f GMAC/s\n", wasm, macs / wasm * 1e-6);
     printf("wasi-nn gemm: %10.3f ms/iter  %8.3f GMAC/s  (set_input x2 + compute + get_output; first call %.3f ms)\n",
            nn, macs / nn * 1e-6, first);
-    printf("ratio wasm/wasi-nn: %.1fx\n", wasm / nn);
+    printf("ratio wasm/wasi-nn: %.3g\n", wasm / nn);
 
     if (tiny > 0) {
         uint8_t ta = 200, tb = 3;

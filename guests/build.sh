@@ -24,6 +24,7 @@ mkdir -p "$OUT"
 CFLAGS=(--target=wasm32-wasi --sysroot=$SYSROOT -O2 -Wall -Wextra -Werror -I"$G/c")
 LIBS=(-nodefaultlibs -lc -lm "$BUILTINS" -Wl,--strip-all)
 "$SW/clang" "${CFLAGS[@]}" "$G/c/nn_run.c" -o "$OUT/nn_run.wasm" "${LIBS[@]}"
+"$SW/clang" "${CFLAGS[@]}" "$G/c/nn_probe.c" -o "$OUT/nn_probe.wasm" "${LIBS[@]}"
 "$SW/clang" "${CFLAGS[@]}" "$G/shortlist/shortlist.c" -o "$OUT/shortlist.wasm" "${LIBS[@]}"
 
 # Embedded Swift (reference note wasi-nn.md section 5 B/C and A).

@@ -9,6 +9,8 @@ matmul_integer.onnx  One MatMulInteger node: Y int32 [M,N] = (A - 128) . (B - 12
                      initializers. wasi-nn has no int8 tensor type, so the guest stores its int8
                      weights w as the uint8 w + 128 (w ^ 0x80) and the graph subtracts 128 again:
                      the product equals the int8 product exactly. Preload name: mmi.
+matmul_integer_s8.onnx  The same product with B int8 [K,N] and no b_zero_point, for hosts that take
+                     onnxrun's i8 tensor type extension (129). Preload name: mmi_s8.
 """
 import os
 import sys
@@ -49,6 +51,17 @@ def matmul_integer() -> onnx.ModelProto:
                              producer_name="onnxrun guests/make_models.py")
 
 
+def matmul_integer_s8() -> onnx.ModelProto:
+    a = helper.make_tensor_value_info("A", TensorProto.UINT8, ["M", "K"])
+    b = helper.make_tensor_value_info("B", TensorProto.INT8, ["K", "N"])
+    y = helper.make_tensor_value_info("Y", TensorProto.INT32, ["M", "N"])
+    za = helper.make_tensor("a_zero_point", TensorProto.UINT8, [], [128])
+    node = helper.make_node("MatMulInteger", ["A", "B", "a_zero_point"], ["Y"], name="mmi_s8")
+    graph = helper.make_graph([node], "matmul_integer_s8", [a, b], [y], initializer=[za])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], ir_version=IR_VERSION,
+                             producer_name="onnxrun guests/make_models.py")
+
+
 def self_check(out_dir: str) -> None:
     """Runs both models in onnxruntime against numpy."""
     import onnxruntime as ort
@@ -63,6 +76,9 @@ def self_check(out_dir: str) -> None:
     got = s.run(None, {"A": a, "B": (w.view(np.uint8) ^ 0x80)})[0]
     want = (a.astype(np.int32) - 128) @ w.astype(np.int32)
     assert got.dtype == np.int32 and np.array_equal(got, want)
+    s = ort.InferenceSession(os.path.join(out_dir, "matmul_integer_s8.onnx"), providers=["CPUExecutionProvider"])
+    got = s.run(None, {"A": a, "B": w})[0]
+    assert got.dtype == np.int32 and np.array_equal(got, want)
     print("onnxruntime self-check ok")
 
 
@@ -72,6 +88,7 @@ def main() -> None:
     os.makedirs(out_dir, exist_ok=True)
     save(add_one(), os.path.join(out_dir, "add_one.onnx"))
     save(matmul_integer(), os.path.join(out_dir, "matmul_integer.onnx"))
+    save(matmul_integer_s8(), os.path.join(out_dir, "matmul_integer_s8.onnx"))
     self_check(out_dir)
 
 

@@ -1,8 +1,8 @@
 /* shortlist: the expensive step of shortlisted translation, as an in-browser translator does it,
  * with the 8-bit matrix product sent through wasi-nn.
  *
- *   shortlist [run [M K V N SEED]]      (defaults 8 256 4096 256 1)
- *   shortlist bench [M K N ITERS TINY]  (defaults 64 512 2048 3 1000)
+ *   shortlist [--i8] [run [M K V N SEED]]      (defaults 8 256 4096 256 1)
+ *   shortlist [--i8] bench [M K N ITERS TINY]  (defaults 64 512 2048 3 1000)
  *
  * The logic stays in WebAssembly: the guest makes a deterministic toy decoder state from SEED
  * (hidden states f32 [M,K], an int8 output projection W [V,K] with per-token scales and biases, a
@@ -11,7 +11,10 @@
  * int8 tensor type), and sends A [M,K] . B [K,N] through wasi-nn to the graph preloaded as "mmi"
  * (testdata/wasm/matmul_integer.onnx: one MatMulInteger node with both zero points 128, int32 out).
  * It checks the int32 product against its own plain-wasm int8 GEMM (exact equality), dequantizes,
- * and prints the argmax token of each row. All values printed are computed in the guest, so the
+ * and prints the argmax token of each row. With --i8 it sends B as int8 w instead, tensor type
+ * i8 = 129 (an onnxrun extension; the spec has no int8 type), to the graph preloaded as "mmi_s8"
+ * (testdata/wasm/matmul_integer_s8.onnx: A uint8 with zero point 128, B int8 without one); the
+ * printed rows and checksum are the same as without --i8. All values printed are computed in the guest, so the
  * output does not depend on the host.
  *
  * bench times the same GEMM (random A and B) computed in plain WebAssembly and through wasi-nn
@@ -29,7 +32,11 @@
 
 #include "wasi_nn.h"
 
-static const char GRAPH[] = "mmi";
+/* The graph and B's encoding: "mmi" with B as uint8 w + 128 (spec types only), or with --i8
+ * "mmi_s8" with B as int8 w, sent with onnxrun's extension tensor type i8 = 129. */
+static const char *GRAPH = "mmi";
+static int b_signed;
+enum { NN_I8_ONNXRUN = 129 };
 
 static void check(int32_t e, const char *call) {
     if (e == NN_SUCCESS) return;
@@ -38,7 +45,7 @@ static void check(int32_t e, const char *call) {
 }
 
 static void usage(const char *why) {
-    fprintf(stderr, "error: %s\nusage: shortlist [run [M K V N SEED]] | bench [M K N ITERS TINY]\n", why);
+    fprintf(stderr, "error: %s\nusage: shortlist [--i8] [run [M K V N SEED]] | [--i8] bench [M K N ITERS TINY]\n", why);
     exit(64);
 }
 
@@ -72,8 +79,21 @@ static double now_ms(void) {
     return (double)t.tv_sec * 1e3 + (double)t.tv_nsec * 1e-6;
 }
 
-/* C [M,N] = (A - 128) . (B - 128), A uint8 [M,K], B uint8 [K,N] (b - 128 == (int8_t)(b ^ 0x80)). */
+/* C [M,N] = (A - 128) . W, A uint8 [M,K], W int8 [K,N] stored in b as int8 (b_signed) or as
+ * uint8 w + 128 (w == (int8_t)(b ^ 0x80)). */
 static void wasm_gemm(uint32_t m, uint32_t k, uint32_t n, const uint8_t *a, const uint8_t *b, int32_t *c) {
+    if (b_signed) {
+        for (uint32_t i = 0; i < m; i++) {
+            int32_t *row = c + (size_t)i * n;
+            memset(row, 0, n * sizeof(int32_t));
+            for (uint32_t p = 0; p < k; p++) {
+                int32_t av = (int32_t)a[(size_t)i * k + p] - 128;
+                const int8_t *brow = (const int8_t *)b + (size_t)p * n;
+                for (uint32_t j = 0; j < n; j++) row[j] += av * (int32_t)brow[j];
+            }
+        }
+        return;
+    }
     for (uint32_t i = 0; i < m; i++) {
         int32_t *row = c + (size_t)i * n;
         memset(row, 0, n * sizeof(int32_t));
@@ -90,7 +110,7 @@ static void nn_gemm(uint32_t ctx, uint32_t m, uint32_t k, uint32_t n, const uint
                     int32_t *c) {
     uint32_t adims[2] = { m, k }, bdims[2] = { k, n };
     nn_tensor ta = { adims, 2, NN_U8, a, m * k };
-    nn_tensor tb = { bdims, 2, NN_U8, b, k * n };
+    nn_tensor tb = { bdims, 2, b_signed ? NN_I8_ONNXRUN : NN_U8, b, k * n };
     check(nn_set_input(ctx, 0, &ta), "set_input A");
     check(nn_set_input(ctx, 1, &tb), "set_input B");
     check(nn_compute(ctx), "compute");
@@ -161,7 +181,7 @@ static int run(uint32_t M, uint32_t K, uint32_t V, uint32_t N, uint32_t seed) {
     uint8_t *b = alloc((size_t)K * N, 1);
     for (uint32_t j = 0; j < N; j++) {
         const int8_t *row = w + (size_t)ids[j] * K;
-        for (uint32_t p = 0; p < K; p++) b[(size_t)p * N + j] = (uint8_t)row[p] ^ 0x80;
+        for (uint32_t p = 0; p < K; p++) b[(size_t)p * N + j] = (uint8_t)row[p] ^ (b_signed ? 0 : 0x80);
     }
 
     int32_t *c = alloc((size_t)M * N, sizeof(int32_t)), *ref = alloc((size_t)M * N, sizeof(int32_t));
@@ -194,7 +214,7 @@ static int bench(uint32_t M, uint32_t K, uint32_t N, uint32_t iters, uint32_t ti
     rng_state = 12345u;
     uint8_t *a = alloc((size_t)M * K, 1), *b = alloc((size_t)K * N, 1);
     for (size_t i = 0; i < (size_t)M * K; i++) a[i] = (uint8_t)rng();
-    for (size_t i = 0; i < (size_t)K * N; i++) b[i] = (uint8_t)rng();
+    for (size_t i = 0; i < (size_t)K * N; i++) b[i] = (uint8_t)rng() ^ (b_signed ? 0x80 : 0); /* the same W either way */
     int32_t *c = alloc((size_t)M * N, sizeof(int32_t)), *ref = alloc((size_t)M * N, sizeof(int32_t));
     double macs = (double)M * K * N;
     printf("bench: M=%u K=%u N=%u iters=%u tiny=%u graph=%s\n", (unsigned)M, (unsigned)K, (unsigned)N,
@@ -218,7 +238,7 @@ static int bench(uint32_t M, uint32_t K, uint32_t N, uint32_t iters, uint32_t ti
     printf("ratio wasm/wasi-nn: %.3g\n", wasm / nn);
 
     if (tiny > 0) {
-        uint8_t ta = 200, tb = 3;
+        uint8_t ta = 200, tb = (uint8_t)(b_signed ? 3 ^ 0x80 : 3); /* w = -125 either way */
         int32_t tc = 0;
         uint32_t tctx = open_context();
         nn_gemm(tctx, 1, 1, 1, &ta, &tb, &tc);
@@ -237,6 +257,13 @@ static int bench(uint32_t M, uint32_t K, uint32_t N, uint32_t iters, uint32_t ti
 }
 
 int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "--i8") == 0) {
+        GRAPH = "mmi_s8";
+        b_signed = 1;
+        argv[1] = argv[0];
+        argv++;
+        argc--;
+    }
     const char *mode = argc > 1 ? argv[1] : "run";
     if (strcmp(mode, "run") == 0)
         return run(arg(argc, argv, 2, 8, 1, 4096), arg(argc, argv, 3, 256, 1, 65536), arg(argc, argv, 4, 4096, 1, 1u << 20),

@@ -49,8 +49,9 @@ public final class Session: Sendable {
     public var stepCount: Int { plan.plan.steps.count }
 
     /// Runs the model on `feeds` (by input name) and returns every graph output by name.
-    /// Inputs are checked against the declared element type, rank and static dimensions, and
-    /// symbolic dimensions must agree across inputs.
+    /// Inputs are checked against the declared element type, rank and static dimensions. Symbolic
+    /// dimensions are not required to agree across inputs, as in ONNX Runtime: exports rely on it
+    /// (a merged decoder's empty first-step past shares its length's name with the encoder output).
     public func run(_ feeds: [String: Tensor]) throws(InterpreterError) -> [String: Tensor] {
         try frame.withLock { (box) throws(InterpreterError) -> [String: Tensor] in
             let frame = box.frame
@@ -74,20 +75,18 @@ public final class Session: Sendable {
             let known = plan.inputs.map(\.info.name).joined(separator: ", ")
             throw InterpreterError(.input(name: name, problem: "the model has no such input (inputs: \(known))"))
         }
-        var symbols: [String: (Int, String)] = [:]
         for (info, slot, fallback) in plan.inputs {
             guard let tensor = feeds[info.name] ?? fallback else {
                 throw InterpreterError(.input(name: info.name, problem: "required input is missing"))
             }
             if feeds[info.name] != nil, let type = info.type {
-                try Session.check(tensor, against: type, name: info.name, symbols: &symbols)
+                try Session.check(tensor, against: type, name: info.name)
             }
             frame.slots[Int(slot)] = tensor
         }
     }
 
-    private static func check(_ tensor: Tensor, against type: TensorType, name: String,
-                              symbols: inout [String: (Int, String)]) throws(InterpreterError) {
+    private static func check(_ tensor: Tensor, against type: TensorType, name: String) throws(InterpreterError) {
         if let dt = type.dataType, dt != tensor.dataType {
             throw InterpreterError(.input(name: name, problem: "expected element type \(dt), got \(tensor.dataType)"))
         }
@@ -96,16 +95,8 @@ public final class Session: Sendable {
             throw InterpreterError(.input(name: name, problem: "expected rank \(dims.count) (\(type)), got shape \(tensor.shape)"))
         }
         for (axis, (dim, actual)) in zip(dims, tensor.shape).enumerated() {
-            switch dim {
-            case .value(let v) where v != actual:
+            if case .value(let v) = dim, v != actual {
                 throw InterpreterError(.input(name: name, problem: "dimension \(axis) must be \(v) (\(type)), got shape \(tensor.shape)"))
-            case .symbol(let s):
-                if let (seen, by) = symbols[s], seen != actual {
-                    throw InterpreterError(.input(name: name,
-                        problem: "dimension \(axis) ('\(s)') is \(actual), but '\(s)' is \(seen) in input '\(by)'"))
-                }
-                symbols[s] = (actual, name)
-            default: break
             }
         }
     }

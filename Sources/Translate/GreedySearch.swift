@@ -80,9 +80,11 @@ struct GreedySearch {
             let next = try BatchTensors.argmaxLastPosition(logits, suppressed: suppressed)
 
             // Next step's cache: the cache inputs of whichever graph runs next, from this step's presents.
+            // The cross-attention (encoder) cache is computed once, on the first step: a merged
+            // decoder's cached branch outputs placeholders for it, which must not replace it.
             if layout.mode != .noCache {
                 let bindings = (layout.mode == .pair ? layout.decoderWithPast?.cache : layout.decoder.cache) ?? []
-                for binding in bindings {
+                for binding in bindings where step == 0 || !binding.isCrossAttention {
                     if let t = out[binding.present] { cache[binding.past] = t }
                 }
             }

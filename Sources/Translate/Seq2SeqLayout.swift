@@ -22,6 +22,10 @@ public struct Seq2SeqLayout: Codable, Sendable, Equatable {
         public var past: String
         /// The output that gives the cache for the next step (`present.0.decoder.key`).
         public var present: String
+
+        /// True for the encoder (cross-attention) part of the cache, which stays fixed after the
+        /// first step (optimum names it `*.encoder.key` / `*.encoder.value`).
+        public var isCrossAttention: Bool { past.contains(".encoder.") }
     }
 
     public struct Decoder: Codable, Sendable, Equatable {

@@ -17,7 +17,7 @@ Contents:
   tokenizer_config.json, special_tokens_map.json.
 - marian-variant/: tokenizer_config.json and special_tokens_map.json of a second tokenizer over the
   same spm/vocab files: `</s>` with lstrip and rstrip, additional special tokens `<eop>` (in
-  vocab.json) and `<eod>` (not: transformers appends it after the vocabulary), and
+  vocab.json, single_word) and `<eod>` (not: transformers appends it after the vocabulary), and
   clean_up_tokenization_spaces=True.
 - tokenizer_reference.json: for each configuration ("marian", "variant"), transformers'
   MarianTokenizer (loaded with from_pretrained from those folders) results:
@@ -146,6 +146,10 @@ TEXTS = [
     "hello </s> world",
     "a</s>b<unk>c<pad>d",
     "<eop> and <eod> markers",
+    "x<eop>y and a <eop>b and <eop>c",
+    "  </s>  ",
+    "</s>>>fr<< the dog",
+    "the dog</s>",
     "x",
     "The" * 40,
     "a\u0000b",
@@ -206,7 +210,7 @@ def main():
     variant = MarianTokenizer(
         **raw,
         eos_token=AddedToken("</s>", lstrip=True, rstrip=True, special=True),
-        additional_special_tokens=["<eop>", "<eod>"],
+        additional_special_tokens=[AddedToken("<eop>", single_word=True, special=True), "<eod>"],
         clean_up_tokenization_spaces=True,
     )
     variant_dir = os.path.join(OUT, "marian-variant")

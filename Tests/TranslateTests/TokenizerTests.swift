@@ -185,3 +185,50 @@ func sameScalars(_ a: String, _ b: String) -> Bool {
         #expect(PythonText.string(PythonText.strip(PythonText.scalars(text))) == "x \u{200B}")
     }
 }
+
+@Suite struct TokenizerVocabularyTests {
+    @Test func piecesCompareByCodePoints() throws {
+        // "é" (U+00E9) and "e" + U+0301 are canonically equivalent but different pieces; a repeated
+        // key keeps its last id (Python's json), and the inverse map takes the later entry.
+        let json = "{\"\u{E9}\": 5, \"e\u{301}\": 6, \"x\": 1, \"x\": 7, \"y\": 6}"
+        let dir = try TokenizerFixtures.folder(["vocab.json": Data(json.utf8)])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (vocabulary, order) = try MarianTokenizer.readVocabulary(dir + "/vocab.json")
+        #expect(vocabulary.count == 4)
+        #expect(vocabulary[Array("\u{E9}".utf8)] == 5)
+        #expect(vocabulary[Array("e\u{301}".utf8)] == 6)
+        #expect(vocabulary[Array("x".utf8)] == 7)
+        #expect(order.map { String(decoding: $0, as: UTF8.self) }.elementsEqual(["\u{E9}", "e\u{301}", "x", "y"], by: sameScalars))
+    }
+
+    @Test func jsonEscapes() throws {
+        let json = #"{"a\"b\\c\/d\b\f\n\r\t": 1, "\u00e9\ud83d\ude42": 2, "n": [true, false, null, -0.5e1, NaN]}"#
+        let value = try JSONReader.parse(Array(json.utf8), file: "x.json")
+        guard case .object(let members) = value else { Issue.record("not an object"); return }
+        #expect(sameScalars(members[0].key, "a\"b\\c/d\u{8}\u{C}\n\r\t"))
+        #expect(sameScalars(members[1].key, "\u{E9}\u{1F642}"))
+        guard case .array(let items)? = value["n"], case .number(let d) = items[3] else {
+            Issue.record("bad array")
+            return
+        }
+        #expect(items.count == 5 && d == -5)
+    }
+
+    @Test func concurrentUse() async throws {
+        let tokenizer = try MarianTokenizer(directory: TokenizerFixtures.marian)
+        let texts = (0..<64).map { "the quick brown fox \($0) jumps over the lazy dog" }
+        let expected = try texts.map { try tokenizer.encode($0) }
+        let results = try await withThrowingTaskGroup(of: (Int, [Int], String).self) { group in
+            for (i, text) in texts.enumerated() {
+                group.addTask { (i, try tokenizer.encode(text), try tokenizer.decode(tokenizer.encode(text))) }
+            }
+            var out: [(Int, [Int], String)] = []
+            for try await r in group { out.append(r) }
+            return out
+        }
+        for (i, ids, text) in results {
+            #expect(ids == expected[i])
+            #expect(text == (try tokenizer.decode(expected[i])))
+        }
+    }
+}

@@ -4,6 +4,10 @@
 
 #include <sentencepiece_processor.h>
 
+#include "model_check.h"
+
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -70,20 +74,40 @@ char *finishDecode(const sentencepiece::util::Status &status, const std::string 
 
 }  // namespace
 
+/// Model files above this size are refused before reading (a 32k-piece model is about 1 MB).
+constexpr long kMaxModelBytes = 256L << 20;
+
 extern "C" csp_processor *csp_load(const char *path, char **error) {
     if (path == nullptr) {
         setError(error, "no path given");
         return nullptr;
     }
     return guarded<csp_processor *>(error, nullptr, [&]() -> csp_processor * {
-        auto *p = new csp_processor();
-        const auto status = p->sp.Load(path);
-        if (!status.ok()) {
-            setError(error, status.ToString());
-            delete p;
+        // Read the file here rather than in SentencePiece, so the bytes can be checked first.
+        std::FILE *file = std::fopen(path, "rb");
+        if (file == nullptr) {
+            setError(error, std::string(path) + ": " + std::strerror(errno));
             return nullptr;
         }
-        return p;
+        std::string bytes;
+        char chunk[65536];
+        size_t n;
+        while ((n = std::fread(chunk, 1, sizeof chunk, file)) > 0) {
+            if (long(bytes.size() + n) > kMaxModelBytes) {
+                std::fclose(file);
+                setError(error, "larger than " + std::to_string(kMaxModelBytes) + " bytes");
+                return nullptr;
+            }
+            bytes.append(chunk, n);
+        }
+        const bool failed = std::ferror(file) != 0;
+        const int code = errno;
+        std::fclose(file);
+        if (failed) {
+            setError(error, std::string(path) + ": " + std::strerror(code));
+            return nullptr;
+        }
+        return csp_load_from_bytes(bytes.data(), bytes.size(), error);
     });
 }
 
@@ -93,6 +117,11 @@ extern "C" csp_processor *csp_load_from_bytes(const void *data, size_t length, c
         return nullptr;
     }
     return guarded<csp_processor *>(error, nullptr, [&]() -> csp_processor * {
+        std::string why;
+        if (!csp::checkModel(static_cast<const uint8_t *>(data), length, &why)) {
+            setError(error, why);
+            return nullptr;
+        }
         auto *p = new csp_processor();
         const auto status = p->sp.LoadFromSerializedProto(
             absl::string_view(static_cast<const char *>(data), length));

@@ -53,6 +53,30 @@ import Testing
         #expect(throws: TokenizerError.self) { try SentencePieceModel(path: dir) }
     }
 
+    /// Randomly damaged models either fail to load or load and run: SentencePiece walks its
+    /// normalization table unchecked, so the shim validates the table before loading.
+    @Test func damagedModelsNeverCrash() throws {
+        let spm = try [UInt8](Data(contentsOf: TokenizerFixtures.root.appendingPathComponent("marian/source.spm")))
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int(truncatingIfNeeded: state >> 33)
+        }
+        var loaded = 0
+        for _ in 0..<1500 {
+            var bytes = spm
+            for _ in 0...(next() % 8) { bytes[next() % bytes.count] = UInt8(truncatingIfNeeded: next()) }
+            if next() % 4 == 0 { bytes.removeLast(next() % bytes.count) }
+            guard let model = try? SentencePieceModel(bytes: bytes, name: "damaged") else { continue }
+            loaded += 1
+            for text in ["the quick brown fox", "", "中文 x\t y", "ＡＢＣ ﬁ e\u{301}", "\u{0}\u{FFFF}"] {
+                if let pieces = try? model.encode(text) { _ = try? model.decode(utf8Pieces: pieces.map(\.utf8)) }
+            }
+            _ = try? model.decode(ids: [0, 1, 2, 3])
+        }
+        #expect(loaded > 0)
+    }
+
     @Test(arguments: [
         ("", "malformed"),
         ("{", "malformed"),

@@ -19,7 +19,10 @@ Contents:
   same spm/vocab files: `</s>` with lstrip and rstrip, additional special tokens `<eop>` (in
   vocab.json, single_word) and `<eod>` (not: transformers appends it after the vocabulary), and
   clean_up_tokenization_spaces=True.
-- tokenizer_reference.json: for each configuration ("marian", "variant"), transformers'
+- marian-legacy/: hand-written tokenizer_config.json (no added_tokens_decoder, so transformers
+  reads the next two files), special_tokens_map.json (`<eop>` single_word as an additional special
+  token) and added_tokens.json (`<new>` and `<eod>` after the vocabulary).
+- tokenizer_reference.json: for each configuration ("marian", "variant", "legacy"), transformers'
   MarianTokenizer (loaded with from_pretrained from those folders) results:
   encode: [{text, ids (tokenizer(text).input_ids), tokens (tokenizer.tokenize(text))}]
   decode: [{ids, text (decode, skip_special_tokens=True), text_keep (skip_special_tokens=False)}]
@@ -146,6 +149,7 @@ TEXTS = [
     "hello </s> world",
     "a</s>b<unk>c<pad>d",
     "<eop> and <eod> markers",
+    "a<new>b <new> c",
     "x<eop>y and a <eop>b and <eop>c",
     "  </s>  ",
     "</s>>>fr<< the dog",
@@ -217,14 +221,36 @@ def main():
     variant.save_pretrained(variant_dir)
     shutil.rmtree(tmp)
 
+    # Hand-written files in the older hub layout: no added_tokens_decoder, so transformers reads
+    # special_tokens_map.json and added_tokens.json.
+    legacy_dir = os.path.join(OUT, "marian-legacy")
+    os.makedirs(legacy_dir)
+    for name in ("source.spm", "target.spm", "vocab.json"):
+        shutil.copy(os.path.join(main_dir, name), legacy_dir)
+    n = len(json.load(open(os.path.join(main_dir, "vocab.json"))))
+    legacy_files = {
+        "tokenizer_config.json": {"source_lang": "en", "target_lang": "de", "model_max_length": 512,
+                                  "additional_special_tokens": ["<eod>"]},
+        "special_tokens_map.json": {"eos_token": "</s>", "unk_token": "<unk>", "pad_token": "<pad>",
+                                    "additional_special_tokens": [{"content": "<eop>", "single_word": True,
+                                                                   "lstrip": False, "rstrip": False,
+                                                                   "normalized": False}]},
+        "added_tokens.json": {"<new>": n, "<eod>": n + 1},
+    }
+    for name, content in legacy_files.items():
+        with open(os.path.join(legacy_dir, name), "w") as f:
+            json.dump(content, f, indent=1)
+
     ref = {
         "marian": reference(MarianTokenizer.from_pretrained(main_dir), TEXTS, random.Random(5)),
         "variant": reference(MarianTokenizer.from_pretrained(variant_dir), TEXTS, random.Random(5)),
+        "legacy": reference(MarianTokenizer.from_pretrained(legacy_dir), TEXTS, random.Random(5)),
     }
-    # The variant folder keeps only its configuration; the tests add the shared model files.
-    for name in os.listdir(variant_dir):
-        if name not in ("tokenizer_config.json", "special_tokens_map.json"):
-            os.remove(os.path.join(variant_dir, name))
+    # The variant and legacy folders keep only their configuration; the tests add the model files.
+    for d in (variant_dir, legacy_dir):
+        for name in os.listdir(d):
+            if name not in ("tokenizer_config.json", "special_tokens_map.json", "added_tokens.json"):
+                os.remove(os.path.join(d, name))
 
     src = spm.SentencePieceProcessor(model_file=os.path.join(main_dir, "source.spm"))
     tgt = spm.SentencePieceProcessor(model_file=os.path.join(main_dir, "target.spm"))

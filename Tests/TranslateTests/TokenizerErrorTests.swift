@@ -116,22 +116,35 @@ import Testing
     }
 
     @Test func badConfigurations() throws {
-        let cases: [(String, String, TokenizerError.Kind?)] = [
-            ("tokenizer_config.json", "{\"separate_vocabs\": true}", .unsupported("separate_vocabs (a target_vocab.json for decoding)")),
-            ("special_tokens_map.json", "{\"eos_token\": 5}", nil),
-            ("tokenizer_config.json", "{\"added_tokens_decoder\": {\"x\": {\"content\": \"</s>\"}}}", nil),
-            ("tokenizer_config.json", "{\"clean_up_tokenization_spaces\": \"yes\"}", nil),
-            ("tokenizer_config.json", "[]", nil),
-            ("special_tokens_map.json", "{\"unk_token\": \"<nope>\"}", .missingToken("<nope>")),
-            ("special_tokens_map.json", "{\"pad_token\": {\"content\": \"<nope>\"}}", .missingToken("<nope>")),
-            ("special_tokens_map.json", "{\"additional_special_tokens\": 3}", nil),
-            ("special_tokens_map.json", "{\"eos_token\": null}", nil),
+        // special_tokens_map.json is read only when tokenizer_config.json has no added_tokens_decoder.
+        let plain = "{\"source_lang\": \"en\"}"
+        let cases: [([String: String], TokenizerError.Kind?)] = [
+            (["tokenizer_config.json": "{\"separate_vocabs\": true}"],
+             .unsupported("separate_vocabs (a target_vocab.json for decoding)")),
+            (["tokenizer_config.json": "{\"eos_token\": 5}", "special_tokens_map.json": "{}"], nil),
+            (["tokenizer_config.json": "{\"added_tokens_decoder\": {\"x\": {\"content\": \"</s>\"}}}"], nil),
+            (["tokenizer_config.json": "{\"added_tokens_decoder\": {\"3\": \"</s>\"}}"], nil),
+            (["tokenizer_config.json": "{\"added_tokens_decoder\": {}, \"unk_token\": \"<nope>\"}"], .missingToken("<nope>")),
+            (["tokenizer_config.json": "{\"clean_up_tokenization_spaces\": \"yes\"}"], nil),
+            (["tokenizer_config.json": "[]"], nil),
+            (["tokenizer_config.json": plain, "special_tokens_map.json": "{\"unk_token\": \"<nope>\"}"], .missingToken("<nope>")),
+            (["tokenizer_config.json": plain, "special_tokens_map.json": "{\"pad_token\": {\"content\": \"<nope>\"}}"],
+             .missingToken("<nope>")),
+            (["tokenizer_config.json": plain, "special_tokens_map.json": "{\"additional_special_tokens\": 3}"], nil),
+            (["tokenizer_config.json": plain, "special_tokens_map.json": "{\"eos_token\": null}"], nil),
+            (["tokenizer_config.json": plain, "special_tokens_map.json": "{\"eos_token\": 5}"], nil),
+            (["tokenizer_config.json": plain, "special_tokens_map.json": "{\"eos_token\": {\"lstrip\": true}}"], nil),
+            (["tokenizer_config.json": plain, "special_tokens_map.json": "["], nil),
+            (["tokenizer_config.json": plain, "added_tokens.json": "{\"<x>\": \"9\"}"], nil),
+            (["tokenizer_config.json": plain, "added_tokens.json": "[1]"], nil),
         ]
-        for (name, json, kind) in cases {
-            let error = try load([name: Data(json.utf8)])
-            #expect(error != nil, "\(name) \(json) should be refused")
-            if let kind { #expect(error?.kind == kind, "\(name) \(json): \(String(describing: error))") }
+        for (files, kind) in cases {
+            let error = try load(files.mapValues { Data($0.utf8) })
+            #expect(error != nil, "\(files) should be refused")
+            if let kind { #expect(error?.kind == kind, "\(files): \(String(describing: error))") }
         }
+        // Ignored while added_tokens_decoder is present, as in transformers.
+        #expect(try load(["special_tokens_map.json": Data("{\"unk_token\": \"<nope>\"}".utf8)]) == nil)
     }
 
     @Test func descriptionsNameTheFile() {

@@ -22,7 +22,20 @@ enum TokenizerFixtures {
         var target_pieces: [SpmPiece]
         var target_decode_ids: [SpmDecode]
     }
-    struct Reference: Decodable { var marian: TokenizerReference; var variant: TokenizerReference; var spm: SpmReference }
+    struct Reference: Decodable {
+        var marian: TokenizerReference
+        var variant: TokenizerReference
+        var legacy: TokenizerReference
+        var spm: SpmReference
+
+        subscript(configuration: String) -> TokenizerReference {
+            switch configuration {
+            case "variant": variant
+            case "legacy": legacy
+            default: marian
+            }
+        }
+    }
 
     static func reference() throws -> Reference {
         let data = try Data(contentsOf: root.appendingPathComponent("tokenizer_reference.json"))
@@ -114,24 +127,26 @@ func sameScalars(_ a: String, _ b: String) -> Bool {
 }
 
 @Suite struct TokenizerMarianTests {
-    /// The tokenizer of marian/, or of marian-variant/'s configuration over marian/'s model files.
-    static func tokenizer(variant: Bool) throws -> (MarianTokenizer, String?) {
-        guard variant else { return (try MarianTokenizer(directory: TokenizerFixtures.marian), nil) }
-        let variantDir = TokenizerFixtures.root.appendingPathComponent("marian-variant")
-        let files = try TokenizerFixtures.marianFiles([
-            "tokenizer_config.json": try Data(contentsOf: variantDir.appendingPathComponent("tokenizer_config.json")),
-            "special_tokens_map.json": try Data(contentsOf: variantDir.appendingPathComponent("special_tokens_map.json")),
-        ])
-        let dir = try TokenizerFixtures.folder(files)
+    /// The tokenizer of marian/, or of marian-<configuration>/'s files over marian/'s model files
+    /// (with the folder to remove afterwards).
+    static func tokenizer(_ configuration: String) throws -> (MarianTokenizer, String?) {
+        guard configuration != "marian" else { return (try MarianTokenizer(directory: TokenizerFixtures.marian), nil) }
+        let configDir = TokenizerFixtures.root.appendingPathComponent("marian-" + configuration)
+        var overrides: [String: Data?] = ["tokenizer_config.json": Data?.none, "special_tokens_map.json": Data?.none]
+        for name in try FileManager.default.contentsOfDirectory(atPath: configDir.path) {
+            overrides[name] = try Data(contentsOf: configDir.appendingPathComponent(name))
+        }
+        let dir = try TokenizerFixtures.folder(try TokenizerFixtures.marianFiles(overrides))
         return (try MarianTokenizer(directory: dir), dir)
     }
 
-    @Test(arguments: [false, true])
-    func encodeMatchesTransformers(variant: Bool) throws {
-        let (tokenizer, dir) = try Self.tokenizer(variant: variant)
+    static let configurations = ["marian", "variant", "legacy"]
+
+    @Test(arguments: configurations)
+    func encodeMatchesTransformers(configuration: String) throws {
+        let (tokenizer, dir) = try Self.tokenizer(configuration)
         defer { if let dir { try? FileManager.default.removeItem(atPath: dir) } }
-        let ref = try TokenizerFixtures.reference()
-        let cases = variant ? ref.variant.encode : ref.marian.encode
+        let cases = try TokenizerFixtures.reference()[configuration].encode
         #expect(cases.count >= 20)
         for c in cases {
             #expect(try tokenizer.encode(c.text) == c.ids, "ids of \(c.text.debugDescription)")
@@ -140,12 +155,11 @@ func sameScalars(_ a: String, _ b: String) -> Bool {
         }
     }
 
-    @Test(arguments: [false, true])
-    func decodeMatchesTransformers(variant: Bool) throws {
-        let (tokenizer, dir) = try Self.tokenizer(variant: variant)
+    @Test(arguments: configurations)
+    func decodeMatchesTransformers(configuration: String) throws {
+        let (tokenizer, dir) = try Self.tokenizer(configuration)
         defer { if let dir { try? FileManager.default.removeItem(atPath: dir) } }
-        let ref = try TokenizerFixtures.reference()
-        let cases = variant ? ref.variant.decode : ref.marian.decode
+        let cases = try TokenizerFixtures.reference()[configuration].decode
         #expect(cases.count >= 20)
         for c in cases {
             let text = try tokenizer.decode(c.ids)
@@ -168,7 +182,7 @@ func sameScalars(_ a: String, _ b: String) -> Bool {
     }
 
     @Test func variantConfiguration() throws {
-        let (tokenizer, dir) = try Self.tokenizer(variant: true)
+        let (tokenizer, dir) = try Self.tokenizer("variant")
         defer { if let dir { try? FileManager.default.removeItem(atPath: dir) } }
         #expect(tokenizer.cleanUpTokenizationSpaces)
         // <eod> is not in vocab.json: transformers appends it after the vocabulary.

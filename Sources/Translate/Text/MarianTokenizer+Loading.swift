@@ -14,18 +14,42 @@ extension MarianTokenizer {
         var flags: AddedToken?
     }
 
-    /// Loads `source.spm`, `target.spm`, `vocab.json` and, when present, `tokenizer_config.json`
-    /// and `special_tokens_map.json` from `directory`.
+    /// Loads `source.spm`, `target.spm`, `vocab.json` and, when present, `tokenizer_config.json`,
+    /// `special_tokens_map.json` and `added_tokens.json` from `directory`.
+    ///
+    /// As transformers does: when tokenizer_config.json has `added_tokens_decoder`, it alone
+    /// defines the added tokens and special_tokens_map.json and added_tokens.json are not read;
+    /// otherwise special_tokens_map.json overrides tokenizer_config.json's special tokens and
+    /// added_tokens.json (piece → id) lists the added tokens.
     public init(directory: String) throws(TokenizerError) {
         let dir = directory.hasSuffix("/") ? directory : directory + "/"
-        let configPath = dir + "tokenizer_config.json", mapPath = dir + "special_tokens_map.json"
+        let configPath = dir + "tokenizer_config.json"
         let config = try Self.optionalJSON(configPath) ?? .object([])
-        let map = try Self.optionalJSON(mapPath) ?? .object([])
         guard case .object = config else {
             throw TokenizerError(.invalidContent("expected a JSON object, found \(config.typeName)"), file: configPath)
         }
-        guard case .object = map else {
-            throw TokenizerError(.invalidContent("expected a JSON object, found \(map.typeName)"), file: mapPath)
+        var mapPath = dir + "special_tokens_map.json"
+        var map = JSONValue.object([])
+        var legacyAdded: [JSONMember] = []
+        if config["added_tokens_decoder"] == nil {
+            map = try Self.optionalJSON(mapPath) ?? .object([])
+            guard case .object = map else {
+                throw TokenizerError(.invalidContent("expected a JSON object, found \(map.typeName)"), file: mapPath)
+            }
+            let addedPath = dir + "added_tokens.json"
+            switch try Self.optionalJSON(addedPath) {
+            case nil: break
+            case .object(let members)?: legacyAdded = members
+            case let other?:
+                throw TokenizerError(.invalidContent("expected a JSON object, found \(other.typeName)"), file: addedPath)
+            }
+            for member in legacyAdded {
+                guard case .integer = member.value else {
+                    throw TokenizerError(.invalidContent("the id of '\(member.key)' is not an integer"), file: addedPath)
+                }
+            }
+        } else {
+            mapPath = configPath
         }
         if case .bool(true) = config["separate_vocabs"] {
             throw TokenizerError(.unsupported("separate_vocabs (a target_vocab.json for decoding)"), file: configPath)
@@ -34,13 +58,14 @@ extension MarianTokenizer {
         let (vocabulary, order) = try Self.readVocabulary(vocabPath)
         let source = try SentencePieceModel(path: dir + "source.spm")
         let target = try SentencePieceModel(path: dir + "target.spm")
-        try self.init(source: source, target: target, vocabulary: vocabulary, order: order,
-                      config: config, configPath: configPath, map: map, mapPath: mapPath, vocabPath: vocabPath)
+        try self.init(source: source, target: target, vocabulary: vocabulary, order: order, config: config,
+                      configPath: configPath, map: map, mapPath: mapPath, legacyAdded: legacyAdded,
+                      vocabPath: vocabPath)
     }
 
     private init(source: SentencePieceModel, target: SentencePieceModel, vocabulary: [[UInt8]: Int],
                  order: [[UInt8]], config: JSONValue, configPath: String, map: JSONValue, mapPath: String,
-                 vocabPath: String) throws(TokenizerError) {
+                 legacyAdded: [JSONMember], vocabPath: String) throws(TokenizerError) {
         self.source = source
         self.target = target
         self.vocabulary = vocabulary
@@ -71,8 +96,17 @@ extension MarianTokenizer {
                 if let id = Int(member.key), let token = addedTokens[id] { addedIDs[token.utf8] = id }
             }
         }
+        for member in legacyAdded {
+            guard case .integer(let id) = member.value else { continue }
+            let token = AddedToken(PythonText.scalars(member.key))
+            addedTokens[id] = token
+            addedIDs[token.utf8] = id
+        }
+        // Special tokens whose text is an added_tokens_decoder entry take that entry's flags.
+        let decoderContents = config["added_tokens_decoder"] == nil ? [] : Set(addedIDs.keys)
 
-        // 2. Special tokens: tokenizer_config.json, overridden by special_tokens_map.json.
+        // 2. Special tokens: tokenizer_config.json, overridden by special_tokens_map.json (an empty
+        //    map when added_tokens_decoder is present).
         func setting(_ key: String) -> (JSONValue, String)? {
             if let v = map[key] { return (v, mapPath) }
             if let v = config[key] { return (v, configPath) }
@@ -96,26 +130,32 @@ extension MarianTokenizer {
             } else if let text = defaults[attribute] {
                 token = ConfiguredToken(content: PythonText.scalars(text), flags: nil)
             }
-            if let token {
+            if var token {
+                if decoderContents.contains(PythonText.utf8(token.content)) { token.flags = nil }
                 named[attribute] = token
                 note(token)
             }
         }
+        // additional_special_tokens: tokenizer_config.json's list, then special_tokens_map.json's
+        // tokens not already in it.
         var additional: [ConfiguredToken] = []
-        if let (value, file) = setting("additional_special_tokens") {
+        for (source, file) in [(config, configPath), (map, mapPath)] {
+            guard let value = source["additional_special_tokens"] else { continue }
             switch value {
             case .null: break
             case .array(let items):
                 for (n, item) in items.enumerated() {
-                    guard let token = try Self.configuredToken(item, name: "additional_special_tokens[\(n)]", file: file)
+                    guard let token = try Self.configuredToken(item, name: "additional_special_tokens[\(n)]", file: file),
+                          !additional.contains(where: { $0.content == token.content })
                     else { continue }
                     additional.append(token)
-                    note(token)
                 }
             default:
                 throw TokenizerError(.invalidContent("additional_special_tokens is not a list"), file: file)
             }
+            if mapPath == configPath { break }
         }
+        for token in additional { note(token) }
         guard let eos = named["eos_token"]?.content, let unk = named["unk_token"]?.content,
               let pad = named["pad_token"]?.content
         else { throw TokenizerError(.invalidContent("eos_token, unk_token and pad_token must be set"), file: configPath) }

@@ -50,7 +50,7 @@ import Testing
         // A directory where a model file should be.
         let dir = try TokenizerFixtures.folder([:])
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        #expect(throws: TokenizerError.self) { try SentencePieceModel(path: dir) }
+        #expect(throws: TokenizerError(.cannotRead("not a regular file"), file: dir)) { try SentencePieceModel(path: dir) }
     }
 
     /// Randomly damaged models either fail to load or load and run: SentencePiece walks its

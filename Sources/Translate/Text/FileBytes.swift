@@ -43,10 +43,16 @@ func readFileBytes(_ path: String, limit: Int = 256 << 20) throws(TokenizerError
     return done == size ? bytes : Array(bytes[..<done])
 }
 
-/// Whether `path` names an existing file system entry (following symlinks).
-func fileExists(_ path: String) -> Bool {
+/// Throws unless `path` names an existing regular file (following symlinks).
+func requireRegularFile(_ path: String) throws(TokenizerError) {
     var info = stat()
-    return stat(path, &info) == 0
+    guard stat(path, &info) == 0 else {
+        let code = errno
+        throw TokenizerError(code == ENOENT ? .fileNotFound : .cannotRead(systemMessage(code)), file: path)
+    }
+    guard (info.st_mode & S_IFMT) == S_IFREG else {
+        throw TokenizerError(.cannotRead("not a regular file"), file: path)
+    }
 }
 
 private func systemMessage(_ code: Int32) -> String {

@@ -14,10 +14,9 @@
 ///   space and the result is stripped; `clean_up_tokenization_spaces` is applied when the config
 ///   asks for it. `[]` decodes as `""`.
 ///
-/// Not supported (refused when loading): `separate_vocabs` (target_vocab.json). Ignored:
-/// sacremoses punctuation normalization (transformers skips it when sacremoses is absent, and
-/// `MarianTokenizer` never calls it while tokenizing), `added_tokens.json` (older exports;
-/// `added_tokens_decoder` in tokenizer_config.json supersedes it).
+/// Not supported (refused when loading): `separate_vocabs` (target_vocab.json). Not applied, as
+/// in transformers: sacremoses punctuation normalization (`MarianTokenizer` never calls it while
+/// tokenizing). `tokenizer.json` (fast tokenizers) is not read.
 public struct MarianTokenizer: Sendable {
     /// An added token (transformers' `AddedToken`): text the tokenizer never splits.
     struct AddedToken: Sendable {

@@ -23,10 +23,10 @@ public final class SentencePieceModel: @unchecked Sendable {
     /// Loads the model file at `path`; a missing file or one SentencePiece cannot read as a model
     /// throws, with `path` as the error's file.
     public init(path: String) throws(TokenizerError) {
+        try requireRegularFile(path)
         var error: UnsafeMutablePointer<CChar>?
         guard let handle = csp_load(path, &error) else {
-            let message = takeMessage(error)
-            throw TokenizerError(fileExists(path) ? .invalidSentencePieceModel(message) : .fileNotFound, file: path)
+            throw TokenizerError(.invalidSentencePieceModel(takeMessage(error)), file: path)
         }
         self.handle = handle
         self.name = path

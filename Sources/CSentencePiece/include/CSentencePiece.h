@@ -22,9 +22,11 @@ typedef struct csp_processor csp_processor;
 /// The pieces of one encoded text, with their SentencePiece ids.
 typedef struct csp_encoding csp_encoding;
 
-/// Loads the SentencePiece model file at `path` (NUL-terminated).
+/// Loads the SentencePiece model file at `path` (NUL-terminated, at most 256 MiB).
 /// Returns NULL on failure and, when `error` is not NULL, stores there a message naming the
 /// problem (missing file, not a model), to be released with `csp_string_free`.
+/// Before SentencePiece sees the bytes, the model's precompiled normalization tables are checked
+/// (SentencePiece walks them without bounds checks; a damaged table would crash it).
 csp_processor *csp_load(const char *path, char **error);
 
 /// Loads a model from the serialized `ModelProto` bytes `data[0..<length]`; errors as `csp_load`.

@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "ConformanceTests", dependencies: ["Interpreter", "ONNXLoader", "ONNXGraph", "Ops"],
                     swiftSettings: strict),
         .testTarget(name: "TranslateTests", dependencies: ["Translate", "Interpreter", "ONNXLoader", "ONNXGraph"],
-                    swiftSettings: strict),
+                    exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "WasiNNTests", dependencies: [
             "WasiNN", "WasiNNWasmKit", "Interpreter", "ONNXLoader", "ONNXGraph",
             .product(name: "WasmKit", package: "WasmKit"), .product(name: "WAT", package: "WasmKit"),

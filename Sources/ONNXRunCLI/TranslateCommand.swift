@@ -15,10 +15,12 @@ struct TranslateCommand: OutputCommand {
             ones). config.json / generation_config.json beside the encoder give the special tokens \
             and the maximum length.
 
-            Input: one sentence per line, from FILE or stdin. With --ids (the default when no \
-            tokenizer files sit beside the model) a line is the encoder's input ids, space-separated, \
-            final </s> included; the output line is the generated ids without the decoder start token \
-            and without the final </s>. An empty line translates to an empty line.
+            Input: one sentence per line, from FILE or stdin. Text is the default when the export's \
+            tokenizer files (source.spm, target.spm, vocab.json) sit beside the encoder: lines are \
+            segmented with SentencePiece as Marian does. With --ids (the default otherwise) a line is \
+            the encoder's input ids, space-separated, final </s> included; the output line is the \
+            generated ids without the decoder start token and without the final </s>. An empty line \
+            translates to an empty line.
             """)
 
     @Argument(help: ArgumentHelp("ENCODER DECODER [DECODER_WITH_PAST], or MODEL_DIR.", valueName: "model"))
@@ -80,26 +82,66 @@ struct TranslateCommand: OutputCommand {
         } catch { throw CLIError("\(error)") }
 
         let lines = try readLines()
+        let directory = (files.encoder as NSString).deletingLastPathComponent
+        let tokenizer = try ids ? nil : Self.tokenizer(beside: directory.isEmpty ? "." : directory)
+        let progress = Progress(total: lines.count)
+        let started = Date()
+        var translations: [String] = []
+        var tokens = 0
+        var start = 0
+        // Chunks of a few batches, so that the progress bar moves and memory stays bounded.
+        let chunk = max(batchSize, 1) * 4
+        while start < lines.count {
+            let part = Array(lines[start..<min(start + chunk, lines.count)])
+            do {
+                let sources: [[Int]]
+                if let tokenizer {
+                    sources = try part.enumerated().map { i, text throws(CLIError) in
+                        do { return text.isEmpty ? [] : try tokenizer.encode(text) }
+                        catch { throw CLIError("line \(start + i + 1): \(error)") }
+                    }
+                } else {
+                    sources = try Self.parseIDs(part, firstLine: start + 1)
+                }
+                let results = try translator.translate(sources)
+                tokens += results.reduce(0) { $0 + $1.count }
+                for ids in results {
+                    if let tokenizer { translations.append(try tokenizer.decode(ids)) }
+                    else { translations.append(ids.map(String.init).joined(separator: " ")) }
+                }
+            } catch let error as CLIError { throw error } catch { throw CLIError("\(error)") }
+            start += part.count
+            progress.update(start)
+        }
+        progress.finish()
+        let elapsed = Date().timeIntervalSince(started)
+        try write(translations, to: out)
+        if verbose {
+            let rate = elapsed > 0 ? Double(tokens) / elapsed : 0
+            Output.write("\(translations.count) sentences, \(tokens) tokens, \(Int(rate.rounded())) tokens/s, "
+                         + "\(String(format: "%.2f", elapsed)) s\n", fd: 2)
+        }
+    }
+
+    /// The Marian tokenizer of an export folder, or nil when its files are not there.
+    static func tokenizer(beside directory: String) throws(CLIError) -> MarianTokenizer? {
+        let needed = ["source.spm", "target.spm", "vocab.json"]
+        guard needed.allSatisfy({ FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent($0)) })
+        else { return nil }
+        do { return try MarianTokenizer(directory: directory) } catch { throw CLIError("\(error)") }
+    }
+
+    static func parseIDs(_ lines: [String], firstLine: Int) throws(CLIError) -> [[Int]] {
         var sources: [[Int]] = []
         for (i, line) in lines.enumerated() {
             var ids: [Int] = []
             for field in line.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
-                guard let id = Int(field) else { throw CLIError("line \(i + 1): '\(field)' is not a token id") }
+                guard let id = Int(field) else { throw CLIError("line \(firstLine + i): '\(field)' is not a token id") }
                 ids.append(id)
             }
             sources.append(ids)
         }
-        let started = Date()
-        let results: [[Int]]
-        do { results = try translator.translate(sources) } catch { throw CLIError("\(error)") }
-        let elapsed = Date().timeIntervalSince(started)
-        let text = results.map { $0.map(String.init).joined(separator: " ") }
-        try write(text, to: out)
-        if verbose {
-            let tokens = results.reduce(0) { $0 + $1.count }
-            let rate = elapsed > 0 ? Double(tokens) / elapsed : 0
-            Output.write("\(results.count) sentences, \(tokens) tokens, \(Int(rate.rounded())) tokens/s\n", fd: 2)
-        }
+        return sources
     }
 
     private func readLines() throws(CLIError) -> [String] {

@@ -94,4 +94,24 @@ public final class Translator: Sendable {
             throw TranslateError(.input(line: line, problem: "\(ids.count) tokens exceed the model's \(positions) positions"))
         }
     }
+
+    /// Translates text with `tokenizer` (Marian: source.spm segmentation, vocab.json ids, target.spm
+    /// detokenization). An empty line translates to an empty line without running the model.
+    public func translate(texts: [String], tokenizer: MarianTokenizer) throws(TranslateError) -> [String] {
+        var sources: [[Int]] = []
+        sources.reserveCapacity(texts.count)
+        for (line, text) in texts.enumerated() {
+            if text.isEmpty { sources.append([]); continue }
+            do { sources.append(try tokenizer.encode(text)) }
+            catch { throw TranslateError(.input(line: line + 1, problem: "\(error)")) }
+        }
+        let outputs = try translate(sources)
+        var results: [String] = []
+        results.reserveCapacity(outputs.count)
+        for (line, ids) in outputs.enumerated() {
+            do { results.append(try tokenizer.decode(ids)) }
+            catch { throw TranslateError(.run("line \(line + 1): \(error)")) }
+        }
+        return results
+    }
 }

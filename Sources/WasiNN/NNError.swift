@@ -44,5 +44,5 @@ public struct NNError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "\(errno): \(message)" }
 
-    static func argument(_ message: String) -> NNError { NNError(.invalidArgument, message) }
+    package static func argument(_ message: String) -> NNError { NNError(.invalidArgument, message) }
 }

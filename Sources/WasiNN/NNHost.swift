@@ -60,6 +60,11 @@ public final class NNHost {
     /// Names `load_by_name` accepts.
     public var preloadedNames: [String] { preloaded.keys.sorted() }
 
+    /// Records a failure found outside the host (e.g. a bad guest pointer) as ``lastError``.
+    package func recordFailure(_ error: NNError) {
+        lastError = error.message
+    }
+
     /// Runs `body`, recording a failure's message in `lastError`.
     @inline(__always)
     func recording<R>(_ body: () throws(NNError) -> R) throws(NNError) -> R {

@@ -42,6 +42,19 @@ public enum WasmGuest {
         init(_ description: String) { self.description = description }
     }
 
+    /// `values` as decimal text, one per value (integers signed, floats as Swift prints them).
+    public static func format(_ values: [Value]) -> [String] {
+        values.map { v in
+            switch v {
+            case .i32(let x): String(Int32(bitPattern: x))
+            case .i64(let x): String(Int64(bitPattern: x))
+            case .f32(let bits): String(Float(bitPattern: bits))
+            case .f64(let bits): String(Double(bitPattern: bits))
+            default: "\(v)"
+            }
+        }
+    }
+
     /// Parses, links and runs `wasm`.
     public static func run(wasm: [UInt8], host: NNHost, options: Options = Options(),
                            invoke: String? = nil) throws(Failure) -> Outcome {

@@ -71,6 +71,8 @@ public enum WasmGuest {
         } catch {
             throw Failure("cannot set up WASI: \(error)")
         }
+        // The bridge must be closed (its preopened descriptors) before it goes away.
+        defer { try? wasi.close() }
         wasi.link(to: &imports, store: store)
         WasiNNBridge(host: host).link(to: &imports, store: store)
         let instance: Instance

@@ -1,4 +1,5 @@
 import Foundation
+import ONNXGraph
 import Testing
 import WAT
 import WasiNN
@@ -109,4 +110,12 @@ extension Array where Element: BitwiseCopyable {
 
 func floats(_ bytes: [UInt8]) -> [Float] {
     bytes.withUnsafeBytes { raw in (0..<(raw.count / 4)).map { raw.loadUnaligned(fromByteOffset: $0 * 4, as: Float.self) } }
+}
+
+import ONNXLoader
+
+enum ModelLoaderShim {
+    static func load(_ bytes: [UInt8]) throws -> ONNXGraph.Model {
+        try bytes.withUnsafeBytes { (raw) throws(LoadError) in try ModelLoader.load(bytes: raw, name: "test", baseDirectory: nil) }
+    }
 }

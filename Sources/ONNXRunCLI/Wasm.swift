@@ -21,7 +21,8 @@ struct Wasm: OutputCommand {
             A command guest runs _start and its proc_exit code becomes onnxrun's exit status. With \
             --invoke FUNC, a reactor runs _initialize (if exported) and then FUNC, which must take \
             no parameters; its results are printed one per line. Arguments after the guest file \
-            (and any after '--') are passed to the guest.
+            that are not onnxrun options, and all after the first '--', are passed to the guest \
+            (its argv[0] is the guest path).
             """)
 
     @Argument(help: "The .wasm guest.")
@@ -71,7 +72,10 @@ struct Wasm: OutputCommand {
         let bytes = try Wasm.read(guest)
         let host = NNHost(preloaded: graphs,
                           options: NNHost.Options(numbering: legacyTensorTypes ? .wasmEdgeLegacy : .spec))
-        let options = WasmGuest.Options(arguments: [guest] + arguments, preopens: preopens, fuel: fuel)
+        // The first '--' only ends onnxrun's options; it is not the guest's.
+        var guestArguments = arguments
+        if let t = guestArguments.firstIndex(of: "--") { guestArguments.remove(at: t) }
+        let options = WasmGuest.Options(arguments: [guest] + guestArguments, preopens: preopens, fuel: fuel)
         out.flush()
         let outcome: WasmGuest.Outcome
         do {

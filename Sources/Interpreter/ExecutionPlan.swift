@@ -21,7 +21,9 @@ struct Step {
 /// - Subgraphs (`If` branches) get plans of their own; values they capture from this graph are
 ///   kept alive until the node that owns the subgraph has run.
 final class ExecutionPlan {
-    let graph: Graph
+    /// The planned graph's name (the plan keeps no reference to the graph, so initializers the
+    /// plan does not need, such as weights it packed, go away with the caller's model).
+    let graphName: String
     private(set) var slotCount = 0
     private(set) var slotOf: [String: Int32] = [:]
     /// Values in place before any step runs.
@@ -40,15 +42,18 @@ final class ExecutionPlan {
 
     /// Plans `graph`. `opsets` are the model's imports; `outerScope` the names an enclosing graph
     /// defines (for subgraphs), which are read as captures.
+    /// `consumesPackedInitializers`: remove an initializer from `graph` once it is packed and
+    /// nothing else reads it (see `SessionOptions`).
     init(graph: Graph, opsets: [String: Int], registry: OpRegistry, outerScope: [String: TensorType?] = [:],
-         depth: Int = 0) throws(InterpreterError) {
-        self.graph = graph
+         depth: Int = 0, consumesPackedInitializers: Bool = false) throws(InterpreterError) {
+        self.graphName = graph.name
         self.indexStorage = UnsafeMutableBufferPointer(start: nil, count: 0)
         guard depth <= Graph.maximumNestingDepth else {
             throw .plan(GraphError(.nestingTooDeep(limit: Graph.maximumNestingDepth)))
         }
         do { try graph.sortTopologically(outerScope: Set(outerScope.keys)) } catch { throw .plan(error) }
-        try build(opsets: opsets, registry: registry, outerScope: outerScope, depth: depth)
+        try build(graph, opsets: opsets, registry: registry, outerScope: outerScope, depth: depth,
+                  consumesPackedInitializers: consumesPackedInitializers)
     }
 
     deinit { indexStorage.deallocate() }
@@ -68,8 +73,16 @@ final class ExecutionPlan {
         var reads: [Int32]
     }
 
-    private func build(opsets: [String: Int], registry: OpRegistry, outerScope: [String: TensorType?],
-                       depth: Int) throws(InterpreterError) {
+    private func build(_ graph: Graph, opsets: [String: Int], registry: OpRegistry, outerScope: [String: TensorType?],
+                       depth: Int, consumesPackedInitializers: Bool) throws(InterpreterError) {
+        // Readers per value (node inputs, subgraph captures, graph outputs): a packed weight whose
+        // only reader is its packing op need not stay.
+        var readers: [String: Int] = [:]
+        for node in graph.nodes {
+            for i in node.inputs where !i.isEmpty { readers[i, default: 0] += 1 }
+            for sub in node.subgraphs { for c in sub.capturedValues { readers[c, default: 0] += 1 } }
+        }
+        for o in graph.outputs { readers[o.name, default: 0] += 1 }
         var constantValue: [Int32: Tensor] = [:]
         for info in graph.inputs {
             let slot = newSlot(info.name)
@@ -160,6 +173,11 @@ final class ExecutionPlan {
                     let packed = inputSlots[p.prepackableInput]
                     inputSlots[p.prepackableInput] = -1
                     if let r = reads.firstIndex(of: packed) { reads.remove(at: r) }
+                    let name = node.inputs[p.prepackableInput]
+                    if readers[name] == 1 {
+                        constantValue[packed] = nil
+                        if consumesPackedInitializers { graph.removeInitializer(name) }
+                    }
                 }
             }
             let outputSlots = node.outputs.map { $0.isEmpty ? Int32(-1) : newSlot($0) }

@@ -30,9 +30,9 @@ final class Frame: SubgraphRunner {
         for step in plan.steps {
             var io = OpIO(slots: slots, inputSlots: step.inputs, outputSlots: step.outputs, allocator: pool, subgraphs: self)
             do { try step.op.evaluate(&io) }
-            catch { throw InterpreterError(.execution(error.within(step.label).within("graph '\(plan.graph.name)'").description)) }
+            catch { throw InterpreterError(.execution(error.within(step.label).within("graph '\(plan.graphName)'").description)) }
             for s in step.outputs where s >= 0 && slots[Int(s)] == nil {
-                throw InterpreterError(.execution("graph '\(plan.graph.name)': \(step.label): output slot left empty"))
+                throw InterpreterError(.execution("graph '\(plan.graphName)': \(step.label): output slot left empty"))
             }
             for s in step.release {
                 guard var storage = slots[Int(s)]?.storage else { continue }

@@ -6,9 +6,15 @@ import Synchronization
 public struct SessionOptions: Sendable {
     /// The operators available to the plan.
     public var registry: OpRegistry
+    /// When true, the session takes the model's weights: an initializer packed into a kernel layout
+    /// is removed from `model.graph` as soon as it is packed, so the model and its packed copy are
+    /// never both resident (peak memory near the weights' size). The caller must not use the model
+    /// afterwards.
+    public var consumesPackedInitializers: Bool
 
-    public init(registry: OpRegistry = .standard) {
+    public init(registry: OpRegistry = .standard, consumesPackedInitializers: Bool = false) {
         self.registry = registry
+        self.consumesPackedInitializers = consumesPackedInitializers
     }
 }
 
@@ -28,7 +34,8 @@ public final class Session: Sendable {
     /// Plans `model`'s main graph. Throws naming the first unsupported op (domain, type, opset, node)
     /// or malformed node.
     public init(model: Model, options: SessionOptions = SessionOptions()) throws(InterpreterError) {
-        let plan = try ExecutionPlan(graph: model.graph, opsets: model.opsetImports, registry: options.registry)
+        let plan = try ExecutionPlan(graph: model.graph, opsets: model.opsetImports, registry: options.registry,
+                                     consumesPackedInitializers: options.consumesPackedInitializers)
         self.plan = ExecutionPlanBox(plan)
         self.frame = Mutex(FrameBox(Frame(plan: plan, pool: BufferPool())))
         self.inputs = model.graph.inputs

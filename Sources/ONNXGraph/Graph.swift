@@ -36,6 +36,12 @@ public final class Graph: @unchecked Sendable {
         if initializers.updateValue(tensor, forKey: name) == nil { initializerOrder.append(name) }
     }
 
+    /// Removes an initializer (its storage is freed when nothing else holds the tensor).
+    public func removeInitializer(_ name: String) {
+        guard initializers.removeValue(forKey: name) != nil else { return }
+        initializerOrder.removeAll { $0 == name }
+    }
+
     /// Inputs the caller must supply: declared inputs that have no initializer default.
     public var requiredInputs: [ValueInfo] { inputs.filter { initializers[$0.name] == nil } }
 

@@ -17,8 +17,12 @@ final class ExternalFiles {
     /// instead, so that no two storages alias the same bytes.
     private var views: [ObjectIdentifier: [Range<Int>]] = [:]
 
-    init(baseDirectory: String?) {
+    /// Large `raw_data` payloads cut out of the model before unpacking (nil: none were).
+    let payloads: RawPayloads?
+
+    init(baseDirectory: String?, payloads: RawPayloads? = nil) {
         self.baseDirectory = baseDirectory
+        self.payloads = payloads
     }
 
     /// The file and byte offset of a tensor's `expected` bytes, from its `external_data` entries

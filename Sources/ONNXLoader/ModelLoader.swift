@@ -7,30 +7,52 @@ import ONNXGraph
 /// and converted: graphs, initializers (raw, typed, sparse and external data), attributes of
 /// every type including subgraphs, opset imports, metadata. Calls to model-local functions are
 /// replaced by the functions' bodies. The result is sorted topologically and its invariants are
-/// checked. `raw_data` larger than 4 KiB becomes tensor storage without a second copy; external
-/// data stays mapped and is viewed in place when 64-byte aligned.
+/// checked. `raw_data` of 4 KiB and more is cut out of the model before protobuf-c unpacks it
+/// (`RawDataSplit`) and copied once into aligned tensor storage; external data stays mapped and is
+/// viewed in place when 64-byte aligned.
 public enum ModelLoader {
     /// IR versions this loader accepts (0, i.e. unset, is accepted as unknown).
     public static let supportedIRVersions = 3...14
 
     /// mmaps the file, runs the depth guard (limit 100), unpacks with protobuf-c, builds the IR.
-    /// External data is resolved relative to the file's folder.
+    /// External data is resolved relative to the file's folder. Large `raw_data` payloads are read
+    /// from the file straight into tensor storage, never through protobuf-c or the mapping.
     public static func load(path: String) throws(LoadError) -> Model {
-        let file: MappedFile
-        do { file = try MappedFile(path: path) } catch { throw error.within(path) }
-        return try load(bytes: file.bytes, name: path, baseDirectory: directoryOf(path))
+        do {
+            let file = try MappedFile(path: path, keepDescriptor: true)
+            return try load(file.bytes, file: file, baseDirectory: directoryOf(path))
+        } catch {
+            throw error.within(path)
+        }
     }
 
     /// Same from bytes; `baseDirectory` resolves external data (nil: external data is an error).
     /// `name` (a file name or label) begins the context of every error.
     public static func load(bytes: UnsafeRawBufferPointer, name: String, baseDirectory: String?) throws(LoadError) -> Model {
-        do {
-            return try ProtoUnpack.withModel(bytes) { (mp) throws(LoadError) in
+        do { return try load(bytes, file: nil, baseDirectory: baseDirectory) } catch { throw error.within(name) }
+    }
+
+    /// Guard, then `RawDataSplit`: with payloads cut out, protobuf-c unpacks the skeleton and
+    /// `RawPayloads` fills the large tensors from `bytes` (read from `file` when it is their mapping).
+    private static func load(_ bytes: UnsafeRawBufferPointer, file: MappedFile?,
+                             baseDirectory: String?) throws(LoadError) -> Model {
+        try ProtoUnpack.checkModelDepth(bytes)
+        let split = try RawDataSplit(bytes)
+        guard let skeleton = split.skeleton else {
+            return try ProtoUnpack.withModel(bytes, guarded: true) { (mp) throws(LoadError) in
                 try build(mp, external: ExternalFiles(baseDirectory: baseDirectory))
             }
-        } catch {
-            throw error.within(name)
         }
+        // Only the skeleton is read from here on: drop the pages the scans touched.
+        file?.release(0..<bytes.count)
+        let external = ExternalFiles(baseDirectory: baseDirectory,
+                                     payloads: RawPayloads(split, bytes: bytes, file: file))
+        let result: Result<Model, LoadError> = skeleton.withUnsafeBytes { s in
+            Result { () throws(LoadError) in
+                try ProtoUnpack.withModel(s, guarded: true) { (mp) throws(LoadError) in try build(mp, external: external) }
+            }
+        }
+        return try result.get()
     }
 
     private static func build(_ mp: UnsafeMutablePointer<Onnx__ModelProto>, external: ExternalFiles) throws(LoadError) -> Model {

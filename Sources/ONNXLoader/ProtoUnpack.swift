@@ -44,13 +44,19 @@ enum ProtoUnpack {
         }
     }
 
-    /// Runs `body` on the unpacked ModelProto; frees the tree afterwards (buffers `body` took over
-    /// and nulled out excepted).
-    static func withModel<R>(_ bytes: UnsafeRawBufferPointer,
-                             _ body: (UnsafeMutablePointer<Onnx__ModelProto>) throws(LoadError) -> R) throws(LoadError) -> R {
+    /// Throws the guard's verdict on `bytes` as a ModelProto.
+    static func checkModelDepth(_ bytes: UnsafeRawBufferPointer) throws(LoadError) {
         try withUnsafePointer(to: onnx__model_proto__descriptor) { (d) throws(LoadError) in
             try checkDepth(bytes, descriptor: d)
         }
+    }
+
+    /// Runs `body` on the unpacked ModelProto; frees the tree afterwards (buffers `body` took over
+    /// and nulled out excepted). `guarded`: `checkModelDepth` already accepted these bytes (or
+    /// bytes with the same nesting).
+    static func withModel<R>(_ bytes: UnsafeRawBufferPointer, guarded: Bool = false,
+                             _ body: (UnsafeMutablePointer<Onnx__ModelProto>) throws(LoadError) -> R) throws(LoadError) -> R {
+        if !guarded { try checkModelDepth(bytes) }
         var alloc = allocator()
         let model = withBase(bytes) { onnx__model_proto__unpack(&alloc, bytes.count, $0) }
         guard let model else { throw LoadError(.malformed(offset: nil)) }

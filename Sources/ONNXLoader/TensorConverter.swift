@@ -13,7 +13,9 @@ import ONNXGraph
 ///   entry for 16- and 8-bit types, bool and float8/float6 types; one *packed byte* per entry for
 ///   4- and 2-bit types), `int64_data`, `uint64_data` (uint32, uint64), `double_data` (double,
 ///   complex128 as pairs), `string_data`;
-/// - external data (`data_location = EXTERNAL`), read through `ExternalFiles`.
+/// - external data (`data_location = EXTERNAL`), read through `ExternalFiles`;
+/// - a `RawDataSplit` marker in `raw_data` (large payloads cut out before unpacking), read through
+///   `ExternalFiles.payloads`.
 ///
 /// Dims, element count and data size are validated before anything is allocated, so an
 /// allocation is never larger than a fixed multiple of bytes present in the input.
@@ -56,15 +58,19 @@ enum TensorConverter {
             let expected = dt.packedByteCount(elements: count) ?? 0
             let (file, offset) = try external.locate(entries(t.external_data, t.n_external_data), expected: expected)
             let p = file.base + offset
+            let adoptable = !dt.isSubByte && dt != .bool && Int(bitPattern: p) % TensorStorage.alignment == 0
+                && external.claimView(file, offset..<(offset + expected))
             return try fromPacked(UnsafeRawPointer(p), dt, shape, count,
-                                  adopt: { TensorStorage(viewing: p, byteCount: expected, owner: file) },
-                                  adoptable: !dt.isSubByte && dt != .bool
-                                      && Int(bitPattern: p) % TensorStorage.alignment == 0
-                                      && external.claimView(file, offset..<(offset + expected)))
+                                  adopt: adoptable ? { TensorStorage(viewing: p, byteCount: expected, owner: file) } : nil)
         }
         if t.has_raw_data != 0 {
             guard dt != .string else { throw LoadError(.unsupportedTensor("raw_data on a string tensor")) }
             let expected = dt.packedByteCount(elements: count) ?? 0
+            if let payloads = external.payloads, let marker = t.raw_data.data,
+               let tensor = try payloads.tensor(marker: UnsafeRawBufferPointer(start: marker, count: t.raw_data.len),
+                                                dt, shape, count, expected: expected) {
+                return tensor
+            }
             guard t.raw_data.len == expected else { throw LoadError(.tensorDataSize(expected: expected, actual: t.raw_data.len)) }
             guard let data = t.raw_data.data, expected > 0 else {
                 return try graphResult { () throws(GraphError) in try Tensor(allocating: dt, shape: shape) }
@@ -72,21 +78,22 @@ enum TensorConverter {
             // protobuf-c's copy is 64-byte aligned when ProtoUnpack's allocator made it large: take
             // it over instead of copying again.
             let raw = UnsafeMutableRawPointer(data)
-            return try fromPacked(UnsafeRawPointer(raw), dt, shape, count, adopt: {
+            return try fromPacked(UnsafeRawPointer(raw), dt, shape, count,
+                                  adopt: Int(bitPattern: raw) % TensorStorage.alignment != 0 ? nil : {
                 tp.pointee.raw_data.data = nil
                 tp.pointee.raw_data.len = 0
                 tp.pointee.has_raw_data = 0
                 return TensorStorage(viewing: raw, byteCount: expected, owner: MallocBlock(raw))
-            }, adoptable: Int(bitPattern: raw) % TensorStorage.alignment == 0)
+            })
         }
         return try typed(t, dt, shape, count)
     }
 
     /// Builds a tensor from wire-form bytes (`packedByteCount` of them, already bounds-checked).
-    /// `adopt` wraps the bytes as storage without a copy; it is used only when `adoptable` (the
-    /// bytes are aligned) and the storage form equals the wire form.
+    /// `adopt`, when given (the bytes are aligned and may be kept), wraps the bytes as storage
+    /// without a copy; it is used only when the storage form equals the wire form.
     static func fromPacked(_ src: UnsafeRawPointer, _ dt: DataType, _ shape: [Int], _ count: Int,
-                           adopt: () -> TensorStorage, adoptable: Bool) throws(LoadError) -> Tensor {
+                           adopt: (() -> TensorStorage)?) throws(LoadError) -> Tensor {
         if dt.isSubByte {
             let tensor = try graphResult { () throws(GraphError) in try Tensor(allocating: dt, shape: shape) }
             SubByte.unpack(src.assumingMemoryBound(to: UInt8.self), into: tensor.elements(UInt8.self), count: count, dt)
@@ -98,7 +105,7 @@ enum TensorConverter {
             for i in 0..<count { d[i] = s[i] != 0 ? 1 : 0 }
             return tensor
         }
-        if adoptable {
+        if let adopt {
             let storage = adopt()
             return try graphResult { () throws(GraphError) in try Tensor(dataType: dt, shape: shape, storage: storage) }
         }

@@ -13,10 +13,11 @@ enum Engine {
         }
     }
 
-    /// Builds an execution plan; unsupported ops fail here.
+    /// Builds an execution plan; unsupported ops fail here. The session takes the model's packed
+    /// weights (the model must not be used afterwards).
     static func session(_ model: Model) throws(CLIError) -> Session {
         do {
-            return try Session(model: model)
+            return try Session(model: model, options: SessionOptions(consumesPackedInitializers: true))
         } catch {
             throw CLIError(error.description)
         }

@@ -5,7 +5,7 @@ import Darwin
 #endif
 import ArgumentParser
 
-/// The `onnxrun` command line: `dump`, `run` and `check` subcommands.
+/// The `onnxrun` command line: `translate` (the default), `dump`, `run` and `check`.
 public struct ONNXRun: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "onnxrun",
@@ -14,7 +14,8 @@ public struct ONNXRun: ParsableCommand {
             Errors are printed as one line, 'error: <message>', on stderr, and the exit status is \
             non-zero.
             """,
-        subcommands: [Dump.self, Run.self, Check.self, Wasm.self])
+        subcommands: [TranslateCommand.self, Dump.self, Run.self, Check.self, Wasm.self],
+        defaultSubcommand: TranslateCommand.self)
 
     public init() {}
 

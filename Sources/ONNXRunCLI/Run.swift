@@ -55,6 +55,7 @@ struct Run: OutputCommand {
         }
         let given = Set(pairs.map(\.0))
         let missing = graph.requiredInputs.map(\.name).filter { !given.contains($0) }
+        _ = consume graph  // the session keeps what it needs; packed weights' originals can go
         if !missing.isEmpty {
             throw CLIError("missing required input\(missing.count == 1 ? "" : "s") "
                            + missing.map { "'\($0)'" }.joined(separator: ", ") + " (pass --input NAME=FILE.npy)")
@@ -73,7 +74,7 @@ struct Run: OutputCommand {
         }
 
         clock.mark("inputs")
-        let session = try Engine.session(loaded)
+        let session = try Engine.session(consume loaded)
         clock.mark("plan")
         let results = try Engine.run(session, feeds)
         clock.mark("run")

@@ -7,7 +7,7 @@ import Testing
     @Test func helpListsSubcommands() {
         let r = runCLI(["--help"])
         #expect(r.status == 0 && r.stderr.isEmpty)
-        for sub in ["dump", "run", "check"] { #expect(r.stdout.contains("  \(sub) ")) }
+        for sub in ["translate", "dump", "run", "check"] { #expect(r.stdout.contains("  \(sub) ")) }
     }
 
     @Test func runHelpDocumentsSanitizingAndBfloat16() {
@@ -18,7 +18,7 @@ import Testing
     }
 
     @Test func usageErrorsAreOneLine() {
-        expectError(runCLI(["frobnicate"]), contains: "Unexpected argument 'frobnicate'")
+        expectError(runCLI(["frobnicate"]), contains: "frobnicate: no such file or directory")  // the default command: translate
         expectError(runCLI(["dump"]), contains: "Missing expected argument")
         expectError(runCLI(["run", "m.onnx", "--bogus"]), contains: "--bogus")
         expectError(runCLI(["run", Fixtures.path("tiny.onnx"), "--input", "novalue"]), contains: "is not NAME=FILE.npy")

@@ -47,7 +47,8 @@ struct ProcessTests {
     @Test(arguments: [
         (["dump", "/no/such/model.onnx"], "error: cannot open '/no/such/model.onnx': No such file or directory\n"),
         (["dump", "/"], "error: '/' is a directory, not a model file\n"),
-        (["translate"], "error: Unexpected argument 'translate' (see 'onnxrun help')\n"),
+        (["translate"], "error: Missing expected argument '<model> ...' (see 'onnxrun help')\n"),
+        (["/no/such/encoder.onnx", "/no/such/decoder.onnx"], "error: /no/such/encoder.onnx: no such file or directory\n"),
     ])
     func errorsAreOneLineOnStderr(_ arguments: [String], _ expected: String) throws {
         let r = try Self.run(arguments)

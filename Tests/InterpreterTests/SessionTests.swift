@@ -180,4 +180,19 @@ let opsets = ["": 21, "test": 1]
         let packed = plan.steps.compactMap { ($0.op as? any PrepacksConstantInput)?.prepackedB }
         #expect(packed.count == 2)
     }
+
+    @Test func consumingSessionsRemovePackedWeightsFromTheModel() throws {
+        let kept = try ModelLoader.load(path: PrepackingTests.sample)
+        _ = try Session(model: kept)
+        #expect(kept.graph.initializers["W1"] != nil && kept.graph.initializers["W2"] != nil)
+
+        let consumed = try ModelLoader.load(path: PrepackingTests.sample)
+        let session = try Session(model: consumed, options: SessionOptions(consumesPackedInitializers: true))
+        #expect(consumed.graph.initializers["W1"] == nil && consumed.graph.initializers["W2"] == nil)
+        #expect(consumed.graph.initializers["b1"] != nil)  // not packed: still the model's
+        let x = try Tensor(.float, shape: [1, 2, 16], values: (0..<32).map { Float($0) / 10 })
+        let a = try Session(model: ModelLoader.load(path: PrepackingTests.sample)).run(["x": x])
+        let b = try session.run(["x": x])
+        #expect(a["y"]?.toArray(Float.self) == b["y"]?.toArray(Float.self))
+    }
 }

@@ -5,15 +5,18 @@ Builds (in a temp dir, never committed) a chain of LAYERS MatMuls with DIM x DIM
 (50 x 1024 x 1024 x 4 B = 200 MiB of initializers) and a [1, DIM] input, then runs each variant as
 a fresh process REPEAT times, round-robin over the variants (after one untimed warm-up each, so the
 page cache is warm) and reports the
-median wall time, the in-process time where the child measures it, and the peak RSS of the child
-(from wait4's rusage, so only that process is counted):
+median wall time, the in-process load time and total time where the child measures them, and the
+peak RSS of the child (GNU time %M, so only that process is counted):
 
-    onnxrun dump        load + print the summary                  (in-process: load, from --timing)
-    onnxrun run         load + plan + run the chain on x.npy + write y.npy   (in-process: load + plan + run)
-    onnx.load           python: import onnx; onnx.load(model)      (in-process: the load call)
-    ort session         python: onnxruntime.InferenceSession(model) (in-process: session creation)
-    ort session+run     the same plus one run                     (in-process: creation + run)
+    onnxrun dump        load + print the summary             (load: --timing load; inner: the same)
+    onnxrun run         load + plan + run the chain on x.npy + write y.npy  (load; inner: load + plan + run)
+    onnx.load           python: import onnx; onnx.load(model)      (load = inner: the load call)
+    ort session         python: onnxruntime.InferenceSession(model) (load = inner: session creation)
+    ort session+run     the same plus one run                     (load: creation; inner: creation + run)
     python import onnx / import onnxruntime   interpreter start-up baselines
+
+Then checks the requirement that onnxrun dump and onnxrun run each take less load time, less wall
+time and less peak memory than both onnx.load and ORT session creation; exits 2 when they do not.
 
 Usage: /work/main/.venv/bin/python bench/load/bench_load.py [--onnxrun PATH] [--repeat 5]
 See bench/load/README.md.
@@ -61,8 +64,9 @@ def make_model(directory: str, layers: int, dim: int) -> tuple[str, str]:
 GNU_TIME = "/usr/bin/time"
 
 
-def run_once(argv: list[str]) -> tuple[float, float | None, int]:
-    """Wall ms, the child's own 'inner_ms=' figure if printed, peak RSS KiB.
+def run_once(argv: list[str]) -> tuple[float, float | None, float | None, int]:
+    """Wall ms, the child's own load figure ('load_ms=' or onnxrun's `--timing` load phase) and
+    'inner_ms=' figure (all timed phases) if printed, peak RSS KiB.
 
     Peak RSS comes from GNU time (`-f %M`), which forks the child from its own small process. Taking
     ru_maxrss from wait4 here would be wrong: Linux carries the RSS high-water mark of the process that
@@ -79,22 +83,27 @@ def run_once(argv: list[str]) -> tuple[float, float | None, int]:
         out.seek(0)
         text = out.read().decode(errors="replace")
         rss_kib = int(open(rss_file.name).read().strip().splitlines()[-1])
-    inner = None
+    load = inner = None
     for line in text.splitlines():
         if line.startswith("inner_ms="):
             inner = float(line.split("=", 1)[1])
+        elif line.startswith("load_ms="):
+            load = float(line.split("=", 1)[1])
         elif line.startswith("timing: "):  # onnxrun --timing: "timing: load 95.1 ms, plan 3.2 ms, ..."
             phases = {p.rsplit(" ", 2)[0]: float(p.rsplit(" ", 2)[1]) for p in line[8:].split(", ")}
+            load = phases.get("load")
             inner = sum(phases.get(k, 0.0) for k in ("load", "plan", "run"))
-    return wall, inner, rss_kib
+    return wall, load, inner, rss_kib
 
 
-PY_LOAD = "import time, onnx\nt = time.perf_counter()\nm = onnx.load({path!r})\nprint(f'inner_ms={{(time.perf_counter() - t) * 1000}}')"
+PY_LOAD = ("import time, onnx\nt = time.perf_counter()\nm = onnx.load({path!r})\n"
+           "ms = (time.perf_counter() - t) * 1000\nprint(f'load_ms={{ms}}')\nprint(f'inner_ms={{ms}}')")
 PY_ORT = ("import time, onnxruntime as ort\nt = time.perf_counter()\n"
           "s = ort.InferenceSession({path!r}, providers=['CPUExecutionProvider'])\n"
-          "print(f'inner_ms={{(time.perf_counter() - t) * 1000}}')")
+          "ms = (time.perf_counter() - t) * 1000\nprint(f'load_ms={{ms}}')\nprint(f'inner_ms={{ms}}')")
 PY_ORT_RUN = ("import time, numpy as np, onnxruntime as ort\nx = np.load({x!r})\nt = time.perf_counter()\n"
               "s = ort.InferenceSession({path!r}, providers=['CPUExecutionProvider'])\n"
+              "print(f'load_ms={{(time.perf_counter() - t) * 1000}}')\n"
               "y = s.run(None, {{'x': x}})\nprint(f'inner_ms={{(time.perf_counter() - t) * 1000}}')")
 
 
@@ -124,7 +133,9 @@ def main() -> int:
         size = os.path.getsize(model)
         print(f"model: {model} ({size / 2**20:.1f} MiB, {args.layers} x MatMul {args.dim}x{args.dim} float32), "
               f"made in {time.perf_counter() - t:.1f} s")
-        print(f"onnxrun: {args.onnxrun}")
+        build = "release" if "/release/" in os.path.realpath(args.onnxrun) else \
+            "debug" if "/debug/" in os.path.realpath(args.onnxrun) else "unknown"
+        print(f"onnxrun: {args.onnxrun} ({build} build); command: {' '.join([os.path.basename(sys.executable)] + sys.argv)}")
         out_dir = os.path.join(directory, "out")
         py = sys.executable
         variants = [
@@ -155,24 +166,44 @@ def main() -> int:
             shutil.rmtree(directory, ignore_errors=True)
     load_end = os.getloadavg()
 
-    base = results["onnxrun dump"]
-    base_wall = statistics.median(s[0] for s in base)
-    base_rss = statistics.median(s[2] for s in base)
+    def median(name: str, field: int) -> float | None:
+        values = [s[field] for s in results[name] if s[field] is not None]
+        return statistics.median(values) if values else None
+
+    base_wall, base_rss = median("onnxrun dump", 0), median("onnxrun dump", 3)
     print()
-    print(f"{'variant':<26} {'wall ms':>9} {'min':>8} {'inner ms':>9} {'peak RSS MiB':>13} {'wall/dump':>10} {'RSS/dump':>9}")
+    print(f"{'variant':<26} {'wall ms':>9} {'min':>8} {'load ms':>8} {'inner ms':>9} {'peak RSS MiB':>13} "
+          f"{'wall/dump':>10} {'RSS/dump':>9}")
     for name, samples in results.items():
-        wall = statistics.median(s[0] for s in samples)
+        wall, rss = median(name, 0), median(name, 3)
         low = min(s[0] for s in samples)
-        inner = [s[1] for s in samples if s[1] is not None]
-        inner_text = f"{statistics.median(inner):9.1f}" if inner else f"{'-':>9}"
-        rss = statistics.median(s[2] for s in samples)
-        print(f"{name:<26} {wall:9.1f} {low:8.1f} {inner_text} {rss / 1024:13.1f} "
+        load, inner = median(name, 1), median(name, 2)
+        load_text = f"{load:8.1f}" if load is not None else f"{'-':>8}"
+        inner_text = f"{inner:9.1f}" if inner is not None else f"{'-':>9}"
+        print(f"{name:<26} {wall:9.1f} {low:8.1f} {load_text} {inner_text} {rss / 1024:13.1f} "
               f"{wall / base_wall:10.2f} {rss / base_rss:9.2f}")
+    print()
+    # The requirement: onnxrun dump and run each load in less time and less peak memory than both
+    # onnx.load and creating an ONNX Runtime session (load ms: onnxrun's --timing load phase, the
+    # onnx.load call, session creation; wall ms: the whole fresh process).
+    verdict = True
+    for ours in ("onnxrun dump", "onnxrun run"):
+        for theirs in ("python onnx.load", "ort session"):
+            checks = [("load ms", median(ours, 1), median(theirs, 1)), ("wall ms", median(ours, 0), median(theirs, 0)),
+                      ("peak RSS MiB", median(ours, 3) / 1024, median(theirs, 3) / 1024)]
+            parts = []
+            for label, a, b in checks:
+                ok = a is not None and b is not None and a < b
+                verdict = verdict and ok
+                parts.append(f"{label} {a:.1f} {'<' if ok else '>='} {b:.1f}" if a is not None and b is not None
+                             else f"{label} missing")
+            print(f"{ours} vs {theirs}: " + ", ".join(parts))
+    print(f"requirement (less load time and less peak memory than both): {'met' if verdict else 'NOT met'}")
     print()
     print(f"median of {args.repeat} fresh processes after one warm-up each; peak RSS = GNU time %M of the child")
     print(f"load average at start: {' '.join(f'{v:.2f}' for v in load_start)}; "
           f"at end: {' '.join(f'{v:.2f}' for v in load_end)}; cores: {os.cpu_count()}")
-    return 0
+    return 0 if verdict else 2
 
 
 if __name__ == "__main__":

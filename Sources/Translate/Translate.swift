@@ -1,1 +1,0 @@
-// Encoder–decoder translation over glued ONNX graphs.

@@ -8,7 +8,6 @@ import ONNXLoader
 /// inputs without an initializer default); inputs with a default are reachable by name only.
 /// Outputs are addressed in the model's declared output order. Planning happens once, here.
 public final class NNGraph: Sendable {
-    public let model: Model
     let session: Session
     /// The inputs `set_input` indexes.
     public let inputs: [ValueInfo]
@@ -16,17 +15,18 @@ public final class NNGraph: Sendable {
     public let allInputs: [ValueInfo]
     public let outputs: [ValueInfo]
 
-    /// Plans `model`. Unsupported ops fail with `unsupported_operation`.
-    public init(model: Model) throws(NNError) {
-        do {
-            session = try Session(model: model)
-        } catch {
-            throw NNError(.unsupportedOperation, error.description)
-        }
-        self.model = model
+    /// Plans `model`. Unsupported ops fail with `unsupported_operation`. With `consumingWeights`,
+    /// weights packed for a kernel are taken out of `model` (which must not be used afterwards), so
+    /// they are not resident twice.
+    public init(model: Model, consumingWeights: Bool = false) throws(NNError) {
         inputs = model.graph.requiredInputs
         allInputs = model.graph.inputs
         outputs = model.graph.outputs
+        do {
+            session = try Session(model: model, options: SessionOptions(consumesPackedInitializers: consumingWeights))
+        } catch {
+            throw NNError(.unsupportedOperation, error.description)
+        }
     }
 
     /// Loads the ONNX `ModelProto` in `bytes` (the `onnx` graph encoding). External data is refused:
@@ -38,7 +38,7 @@ public final class NNGraph: Sendable {
         } catch {
             throw NNError(.invalidArgument, error.description)
         }
-        try self.init(model: model)
+        try self.init(model: model, consumingWeights: true)
     }
 
     /// Loads the model file at `path` (host side: external data next to it is allowed).
@@ -49,7 +49,7 @@ public final class NNGraph: Sendable {
         } catch {
             throw NNError(.notFound, error.description)
         }
-        try self.init(model: model)
+        try self.init(model: model, consumingWeights: true)
     }
 
     /// The index of the required input called `name`, or nil.

@@ -18,13 +18,19 @@ public enum WasmGuest {
         public var preopens: [(guest: String, host: String)]
         /// Most fuel (≈ wasm operators executed) the guest may use; nil: unlimited. Exhaustion traps.
         public var fuel: UInt64?
+        /// Host descriptors behind the guest's stdout and stderr (borrowed, never closed).
+        public var stdout: Int32
+        public var stderr: Int32
 
         public init(arguments: [String] = ["guest"], environment: [String: String] = [:],
-                    preopens: [(guest: String, host: String)] = [], fuel: UInt64? = nil) {
+                    preopens: [(guest: String, host: String)] = [], fuel: UInt64? = nil,
+                    stdout: Int32 = 1, stderr: Int32 = 2) {
             self.arguments = arguments
             self.environment = environment
             self.preopens = preopens
             self.fuel = fuel
+            self.stdout = stdout
+            self.stderr = stderr
         }
     }
 
@@ -67,7 +73,8 @@ public enum WasmGuest {
         let wasi: WASIBridgeToHost
         do {
             wasi = try WASIBridgeToHost(args: options.arguments, environment: options.environment,
-                                        preopens: options.preopens.map { .init(guestPath: $0.guest, hostPath: $0.host) })
+                                        preopens: options.preopens.map { .init(guestPath: $0.guest, hostPath: $0.host) },
+                                        stdout: options.stdout, stderr: options.stderr)
         } catch {
             throw Failure("cannot set up WASI: \(error)")
         }

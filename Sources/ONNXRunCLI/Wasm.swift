@@ -47,6 +47,9 @@ struct Wasm: OutputCommand {
     @Flag(help: "Number tensor types as WasmEdge does (f16 0, f32 1, u8 2, i32 3) instead of the spec.")
     var legacyTensorTypes = false
 
+    @Flag(help: "Refuse load (models from guest memory): only --preload graphs run.")
+    var preloadedOnly = false
+
     @Option(help: ArgumentHelp("Trap after about this many executed wasm operators.", valueName: "n"))
     var fuel: UInt64?
 
@@ -71,7 +74,8 @@ struct Wasm: OutputCommand {
         }
         let bytes = try Wasm.read(guest)
         let host = NNHost(preloaded: graphs,
-                          options: NNHost.Options(numbering: legacyTensorTypes ? .wasmEdgeLegacy : .spec))
+                          options: NNHost.Options(numbering: legacyTensorTypes ? .wasmEdgeLegacy : .spec,
+                                                 allowsGuestModels: !preloadedOnly))
         // The first '--' only ends onnxrun's options; it is not the guest's.
         var guestArguments = arguments
         if let t = guestArguments.firstIndex(of: "--") { guestArguments.remove(at: t) }

@@ -20,11 +20,17 @@ public final class NNHost {
         public var maxLoadedGraphs: Int
         /// Most execution contexts; beyond: `too_large`.
         public var maxContexts: Int
+        /// Whether `load` accepts model bytes from the guest. A guest's own model can cost any
+        /// amount of host time in `compute` (fuel meters only wasm code); when false, `load`
+        /// answers `unsupported_operation` and only preloaded graphs run.
+        public var allowsGuestModels: Bool
 
-        public init(numbering: TensorTypeNumbering = .spec, maxLoadedGraphs: Int = 64, maxContexts: Int = 4096) {
+        public init(numbering: TensorTypeNumbering = .spec, maxLoadedGraphs: Int = 64, maxContexts: Int = 4096,
+                    allowsGuestModels: Bool = true) {
             self.numbering = numbering
             self.maxLoadedGraphs = maxLoadedGraphs
             self.maxContexts = maxContexts
+            self.allowsGuestModels = allowsGuestModels
         }
     }
 
@@ -97,6 +103,9 @@ public final class NNHost {
                 throw NNError.argument("unknown execution target \(target)")
             }
             guard t == .cpu else { throw NNError(.unsupportedOperation, "execution target \(t) is not served (only cpu = 0)") }
+            guard options.allowsGuestModels else {
+                throw NNError(.unsupportedOperation, "this host runs preloaded graphs only (load_by_name)")
+            }
             guard builderCount == 1 else {
                 throw NNError.argument("the onnx encoding takes exactly one builder (one ModelProto), got \(builderCount)")
             }

@@ -212,6 +212,12 @@ import WasiNNWasmKit
         #expect(try g.call("compute", 0) == 1)  // touches no memory: the bad handle answers
     }
 
+    @Test func preloadedOnlyHostRefusesLoad() throws {
+        let g = try TestGuest(host: NNHost(options: NNHost.Options(allowsGuestModels: false)))
+        g.builder(try Fixtures.bytes("identity.onnx"), list: Self.list, at: Self.model)
+        #expect(try g.call("load", Self.list, 1, 1, 0, 0) == 6)
+    }
+
     /// Host limits answer too_large instead of growing without bound.
     @Test func limits() throws {
         let g = try TestGuest(host: NNHost(options: NNHost.Options(maxLoadedGraphs: 2, maxContexts: 3)))

@@ -1,1 +1,0 @@
-// wasi-nn semantics against the interpreter, engine-agnostic.

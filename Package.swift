@@ -55,6 +55,7 @@ let package = Package(
             "WasiNN",
             .product(name: "WasmKit", package: "WasmKit"),
             .product(name: "WasmKitWASI", package: "WasmKit"),
+            .product(name: "WASI", package: "WasmKit"),
         ], swiftSettings: strict),
         .target(name: "ONNXRunCLI", dependencies: [
             "ONNXGraph", "ONNXLoader", "Ops", "Interpreter", "Kernels", "Translate", "WasiNN", "WasiNNWasmKit",
@@ -76,7 +77,7 @@ let package = Package(
         .testTarget(name: "WasiNNTests", dependencies: [
             "WasiNN", "WasiNNWasmKit", "Interpreter", "ONNXLoader", "ONNXGraph",
             .product(name: "WasmKit", package: "WasmKit"), .product(name: "WAT", package: "WasmKit"),
-        ], swiftSettings: strict),
+        ], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "CLITests", dependencies: ["ONNXRunCLI"], exclude: ["Fixtures"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6],

@@ -75,4 +75,24 @@ struct ProcessTests {
         #expect(r.stderr.hasPrefix("error: check failed: onnx shape inference:"))
         #expect(r.stderr.filter { $0 == "\n" }.count == 1)
     }
+
+    static let wasm = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("testdata/wasm").path
+
+    /// `onnxrun wasm`: the committed C guest loads a preloaded graph by name through wasi-nn; its
+    /// proc_exit code becomes onnxrun's exit status (8 = not_found for an unknown graph name).
+    @Test func wasmGuestRunsAPreloadedGraph() throws {
+        let preload = "add_one=\(Self.wasm)/add_one.onnx"
+        let ok = try Self.run(["wasm", "\(Self.wasm)/nn_run.wasm", "add_one", "0.5", "-2", "--preload", preload])
+        #expect(ok.status == 0 && ok.stdout == "output 0: 2 x f32: 1.5 -1\n", "\(ok.stderr)")
+        let missing = try Self.run(["wasm", "\(Self.wasm)/nn_run.wasm", "nope", "--preload", preload])
+        #expect(missing.status == 8 && missing.stderr.contains("errno 8 (not_found)"))
+    }
+
+    /// The shortlist guest checks wasi-nn's MatMulInteger against its own WebAssembly int8 GEMM.
+    @Test func shortlistGuestAgreesWithItsOwnGemm() throws {
+        let r = try Self.run(["wasm", "\(Self.wasm)/shortlist.wasm", "--preload", "mmi=\(Self.wasm)/matmul_integer.onnx"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("check: wasi-nn MatMulInteger == wasm int8 GEMM"))
+    }
 }

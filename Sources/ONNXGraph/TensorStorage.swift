@@ -52,16 +52,17 @@ public final class TensorStorage: @unchecked Sendable {
         self.owner = owner
     }
 
-    /// Storage for a `string` tensor.
+    /// Storage for a `string` tensor (its `bytes` point at a shared, never-written placeholder).
     public init(strings: [String]) {
-        // A one-byte allocation cannot fail in practice; keep `bytes` non-nil without a trap.
-        let raw = malloc(1) ?? UnsafeMutableRawPointer(bitPattern: TensorStorage.alignment)!
-        self.bytes = raw
+        self.bytes = TensorStorage.placeholder
         self.byteCount = 0
         self.strings = strings
-        self.ownsBytes = raw != UnsafeMutableRawPointer(bitPattern: TensorStorage.alignment)
+        self.ownsBytes = false
         self.owner = nil
     }
+
+    /// Where `bytes` points for storage that has none of its own; allocated once, never freed.
+    nonisolated(unsafe) private static let placeholder = UnsafeMutableRawPointer.allocate(byteCount: alignment, alignment: alignment)
 
     deinit {
         if ownsBytes { free(bytes) }

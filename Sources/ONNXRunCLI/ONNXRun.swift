@@ -14,7 +14,7 @@ public struct ONNXRun: ParsableCommand {
             Errors are printed as one line, 'error: <message>', on stderr, and the exit status is \
             non-zero.
             """,
-        subcommands: [Dump.self, Run.self, Check.self])
+        subcommands: [Dump.self, Run.self, Check.self, Info.self, Bench.self])
 
     public init() {}
 

@@ -410,7 +410,10 @@ void ck_sgemm_packed(CKTier tier, int trans_a, size_t m, size_t n, size_t k, flo
         if (threads > by_work) threads = by_work;
         jb.by_rows = panels < 2 * threads && row_units > panels;
         jb.units = jb.by_rows ? row_units : panels;
-        size_t chunks = 4 * threads;
+        /* The AVX-512 path reads A in place, so small tasks cost nothing extra and bound what a
+         * descheduled worker can hold up; the other paths pack (or transpose) A per task. */
+        int in_place = !trans_a && (tier == CK_TIER_AVX512BW || tier == CK_TIER_AVX512_VNNI);
+        size_t chunks = (in_place ? 16 : 4) * threads;
         if (chunks > jb.units) chunks = jb.units;
         if (chunks >= 2) {
             jb.chunks = chunks;

@@ -412,27 +412,53 @@ static void qk_task(void *ctx, size_t task) {
 /* Work (multiply-adds) below which a GEMM stays on one thread, and the least work per thread. */
 #define QK_PAR_MIN_MACS ((size_t)1 << 20)
 
+static int qk_split(qk_job *jb, size_t threads) {
+    size_t npanels = (jb->n + QK_PW - 1) / QK_PW, row_units = (jb->m + 5) / 6;
+    jb->by_rows = npanels < 2 * threads && row_units > npanels;
+    jb->units = jb->by_rows ? row_units : npanels;
+    /* The VNNI path reads u8 A in place, so small tasks cost nothing extra and bound what a
+     * descheduled worker can hold up; the tiled tiers pack A per task, so they take fewer. */
+    size_t chunks = (jb->tier == CK_TIER_AVX512_VNNI && !jb->a_signed ? 16 : 4) * threads;
+    if (chunks > jb->units) chunks = jb->units;
+    if (chunks < 2) return qk_range(jb, 0, jb->m, 0, npanels);
+    jb->chunks = chunks;
+    jb->failed = 0;
+    ck_parallel_for(chunks, threads, qk_task, jb);
+    return jb->failed ? -1 : 0;
+}
+
 static int qk_run(qk_job *jb) {
     size_t m = jb->m, n = jb->n, k = jb->k ? jb->k : 1;
     if (m == 0 || n == 0) return 0;
-    size_t npanels = (n + QK_PW - 1) / QK_PW, row_units = (m + 5) / 6;
     size_t threads = (size_t)ck_get_threads();
     double macs = (double)m * (double)n * (double)k;
-    if (threads > 1 && macs >= 2.0 * QK_PAR_MIN_MACS) {
-        size_t by_work = (size_t)(macs / QK_PAR_MIN_MACS);
-        if (threads > by_work) threads = by_work;
-        jb->by_rows = npanels < 2 * threads && row_units > npanels;
-        jb->units = jb->by_rows ? row_units : npanels;
-        size_t chunks = 4 * threads;
-        if (chunks > jb->units) chunks = jb->units;
-        if (chunks >= 2) {
-            jb->chunks = chunks;
-            jb->failed = 0;
-            ck_parallel_for(chunks, threads, qk_task, jb);
-            return jb->failed ? -1 : 0;
+    if (threads <= 1 || macs < 2.0 * QK_PAR_MIN_MACS) return qk_range(jb, 0, m, 0, (n + QK_PW - 1) / QK_PW);
+    size_t by_work = (size_t)(macs / QK_PAR_MIN_MACS);
+    if (threads > by_work) threads = by_work;
+#if defined(__x86_64__)
+    if (jb->tier == CK_TIER_AVX512_VNNI && jb->a_signed) {
+        /* int8 A: offset to u8 once (a + 128, zero points likewise) so tasks read it in place. */
+        uint8_t *au = malloc(m * jb->k + m * sizeof(int32_t) + 4);
+        if (au) {
+            int32_t *za = (int32_t *)(void *)(au + ((m * jb->k + 3) & ~(size_t)3));
+            for (size_t i = 0; i < m; i++) {
+                const uint8_t *src = (const uint8_t *)jb->a + i * jb->lda;
+                for (size_t p = 0; p < jb->k; p++) au[i * jb->k + p] = src[p] ^ 0x80;
+                za[i] = (jb->a_zp ? jb->a_zp[i * jb->a_zp_stride] : 0) + 128;
+            }
+            qk_job ju = *jb;
+            ju.a_signed = 0;
+            ju.a = au;
+            ju.lda = jb->k;
+            ju.a_zp = za;
+            ju.a_zp_stride = 1;
+            int rc = qk_split(&ju, threads);
+            free(au);
+            return rc;
         }
     }
-    return qk_range(jb, 0, m, 0, npanels);
+#endif
+    return qk_split(jb, threads);
 }
 
 int ck_qgemm_packed(CKTier tier, int a_signed, size_t m, size_t n, size_t k,

@@ -76,10 +76,11 @@ import Testing
         var rng = SplitMix(UInt64(77 + tier.rawValue))
         let saved = KernelThreads.count
         defer { KernelThreads.count = saved }
-        // Panel split (n wide), row split (n narrow), and a ragged tail in both.
-        for (m, n, k) in [(8, 2048 + 16 + 5, 260), (300, 40, 515), (61, 700, 288)] {
+        // Panel split (n wide), row split (n narrow), and a ragged tail in both; uint8 and int8 A.
+        for (index, (m, n, k)) in [(8, 2048 + 16 + 5, 260), (300, 40, 515), (61, 700, 288), (9, 1500, 259)].enumerated() {
+            let aSigned = index % 2 == 1
             let (a, b) = Self.operands(m: m, n: n, k: k, lda: k, ldb: n, rng: &rng)
-            let aZP: [Int32] = [Int32.random(in: 0...255, using: &rng)]
+            let aZP: [Int32] = (0..<m).map { _ in aSigned ? Int32.random(in: -128...127, using: &rng) : Int32.random(in: 0...255, using: &rng) }
             let bZP: [Int32] = (0..<n).map { _ in Int32.random(in: -128...127, using: &rng) }
             let packed = b.withUnsafeBytes { PackedInt8Matrix(signed: true, k: k, n: n, b: $0.baseAddress!, ldb: n)! }
             var results: [[Int32]] = []
@@ -87,16 +88,16 @@ import Testing
                 KernelThreads.count = threads
                 var c = [Int32](repeating: 0x5A5A, count: m * n)
                 a.withUnsafeBytes { ap in
-                    _ = QGemm.gemm(tier: tier, aSigned: false, m: m, a: ap.baseAddress!, lda: k, aZeroPoints: aZP,
-                                   b: packed, bZeroPoints: bZP, bZeroPointStride: 1, c: &c, ldc: n)
+                    _ = QGemm.gemm(tier: tier, aSigned: aSigned, m: m, a: ap.baseAddress!, lda: k, aZeroPoints: aZP,
+                                   aZeroPointStride: 1, b: packed, bZeroPoints: bZP, bZeroPointStride: 1, c: &c, ldc: n)
                 }
                 results.append(c)
             }
             var want = [Int32](repeating: 0, count: m * n)
             a.withUnsafeBytes { ap in
                 b.withUnsafeBytes { bp in
-                    QGemm.reference(aSigned: false, bSigned: true, m: m, n: n, k: k, a: ap.baseAddress!, lda: k,
-                                    aZeroPoints: aZP, b: bp.baseAddress!, ldb: n, bZeroPoints: bZP, bZeroPointStride: 1,
+                    QGemm.reference(aSigned: aSigned, bSigned: true, m: m, n: n, k: k, a: ap.baseAddress!, lda: k,
+                                    aZeroPoints: aZP, aZeroPointStride: 1, b: bp.baseAddress!, ldb: n, bZeroPoints: bZP, bZeroPointStride: 1,
                                     c: &want, ldc: n)
                 }
             }

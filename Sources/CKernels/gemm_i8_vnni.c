@@ -122,6 +122,8 @@ static const qv_kernel qv_table[QV_MR][4] = {
     {qv_1_1, qv_1_2, qv_1_3, qv_1_4}, {qv_2_1, qv_2_2, qv_2_3, qv_2_4}, {qv_3_1, qv_3_2, qv_3_3, qv_3_4},
     {qv_4_1, qv_4_2, qv_4_3, qv_4_4}, {qv_5_1, qv_5_2, qv_5_3, qv_5_4}, {qv_6_1, qv_6_2, qv_6_3, qv_6_4}};
 
+static inline size_t qk_round16_(size_t x) { return (x + QK_NR - 1) / QK_NR * QK_NR; }
+
 /* Row sums of u8 rows (mod 2^32). */
 QV_TARGET static uint32_t qv_row_sum(const uint8_t *row, size_t k) {
     __m512i acc = _mm512_setzero_si512();
@@ -197,8 +199,14 @@ int qv_drive(int a_signed, size_t i0, size_t i1, size_t p0, size_t p1, size_t n,
                 size_t pj = pn * QK_PW, cols = n - pj < QK_PW ? n - pj : QK_PW;
                 size_t sub = (cols + QK_NR - 1) / QK_NR;
                 const int8_t *pbase = packed_b + pj * kq * 4;
+                /* Spread prefetches of the next panel over this panel's row blocks, so it comes
+                 * from L3 or memory while the current one is computed. */
+                size_t next_bytes = pn + 1 < pe ? kq * 4 * (n - pj - cols < QK_PW ? qk_round16_(n - pj - cols) : QK_PW) : 0;
+                size_t blocks = (rows + QV_MR - 1) / QV_MR, per = (next_bytes / 64 + blocks - 1) / blocks;
+                const char *next = (const char *)(pbase + kq * 4 * sub * 16), *next_end = next + next_bytes;
                 for (size_t ir = 0; ir < rows; ir += QV_MR) {
                     size_t R = rows - ir < QV_MR ? rows - ir : QV_MR;
+                    for (size_t l = 0; l < per && next < next_end; l++, next += 64) _mm_prefetch(next, _MM_HINT_T1);
                     qv_table[R - 1][sub - 1](&e, pbase, sub * 64, cols, ir, pj);
                 }
             }

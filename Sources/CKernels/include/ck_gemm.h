@@ -26,14 +26,17 @@ void ck_sgemm_ref(int trans_a, int trans_b, size_t m, size_t n, size_t k, float 
                   const float *a, size_t lda, const float *b, size_t ldb, float beta,
                   float *c, size_t ldc, const float *bias);
 
-/// Floats needed for B (k×n) packed by ck_sgemm_pack_b: panels of 16 columns, zero padded.
+/// Floats needed for B (k×n) packed by ck_sgemm_pack_b: k × (n rounded up to 16), zero padded.
 size_t ck_sgemm_packed_b_count(size_t k, size_t n);
 
 /// Packs op(B) (k×n) into `packed` (ck_sgemm_packed_b_count(k, n) floats, 64-byte aligned
-/// preferred). The layout is the same for every tier.
+/// preferred): panels of 64 columns (the last one 16·ceil(cols/16) wide), k rows each. The layout
+/// is the same for every tier.
 void ck_sgemm_pack_b(int trans_b, size_t k, size_t n, const float *b, size_t ldb, float *packed);
 
 /// C = alpha · op(A) · B + beta · C + bias with B prepacked by ck_sgemm_pack_b(k, n).
+/// Runs on up to ck_get_threads() threads of the shared pool when the work is large enough
+/// (about 0.5M multiply-adds per thread); each element's sum order does not depend on the split.
 void ck_sgemm_packed(CKTier tier, int trans_a, size_t m, size_t n, size_t k, float alpha,
                      const float *a, size_t lda, const float *packed_b, float beta,
                      float *c, size_t ldc, const float *bias);

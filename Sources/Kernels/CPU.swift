@@ -49,3 +49,28 @@ public enum CPUTier: Int, Sendable, Comparable, CaseIterable, CustomStringConver
     /// This tier as the C kernels' enum value.
     public var ck: CKTier { CKTier(rawValue: UInt32(rawValue)) }
 }
+
+/// What the kernels found on this CPU and what each kernel family runs, for diagnostics
+/// (`onnxrun info`).
+public enum CPUReport {
+    /// The CPU's brand string, or "" when unavailable.
+    public static var brand: String {
+        var buf = [CChar](repeating: 0, count: 64)
+        ck_cpu_brand(&buf, buf.count)
+        return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Instruction-set features found (CPUID and the OS-enabled register state).
+    public static var features: [String] {
+        var buf = [CChar](repeating: 0, count: 512)
+        ck_cpu_feature_list(&buf, buf.count)
+        let text = String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return text.split(separator: " ").map(String.init)
+    }
+
+    /// The micro-kernel each GEMM family runs at `tier` (default: the active tier).
+    public static func kernels(tier: CPUTier = .active) -> [(family: String, kernel: String)] {
+        [("int8 GEMM (MatMulInteger, QLinearMatMul)", String(cString: ck_gemm_kernel_name(tier.ck, 1))),
+         ("fp32 GEMM (MatMul, Gemm)", String(cString: ck_gemm_kernel_name(tier.ck, 0)))]
+    }
+}

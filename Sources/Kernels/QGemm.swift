@@ -12,6 +12,7 @@ import Darwin
 /// A is m×k bytes (row-major, `lda`), uint8 or int8; B is k×n, uint8 or int8, usually prepacked
 /// as a `PackedInt8Matrix`. Zero points are Int32 values in the operand's own range, given per
 /// tensor (stride 0), per row of A / per column of B (stride 1), or nil for zero.
+/// Large products run on the shared `KernelThreads` pool.
 public enum QGemm {
     /// `C` from A and a packed B. Returns false when a small scratch buffer could not be allocated.
     @discardableResult
@@ -23,6 +24,38 @@ public enum QGemm {
                             c: UnsafeMutablePointer<Int32>, ldc: Int) -> Bool {
         ck_qgemm_packed(tier.ck, aSigned ? 1 : 0, m, b.n, b.k, a, lda, aZeroPoints, aZeroPointStride,
                         b.data, b.columnSums, b.isSigned ? 1 : 0, bZeroPoints, bZeroPointStride, c, ldc) == 0
+    }
+
+    /// The fused float form: `y[i,j] = Float(C[i,j]) · (aScale · bScale[j·bScaleStride]) + bias[j]`,
+    /// with C as in `gemm`; the scale product, the product and the sum each rounded to Float (no
+    /// fused multiply-add), so every tier equals `referenceFloat` bit for bit. `bScaleStride` is 0
+    /// (per tensor) or 1 (per column); `bias` is n floats or nil. Returns false when a scratch
+    /// buffer could not be allocated.
+    @discardableResult
+    public static func gemmFloat(tier: CPUTier = .active, aSigned: Bool, m: Int,
+                                 a: UnsafeRawPointer, lda: Int,
+                                 aZeroPoints: UnsafePointer<Int32>? = nil, aZeroPointStride: Int = 0,
+                                 b: PackedInt8Matrix,
+                                 bZeroPoints: UnsafePointer<Int32>? = nil, bZeroPointStride: Int = 0,
+                                 aScale: Float = 1, bScale: UnsafePointer<Float>, bScaleStride: Int,
+                                 bias: UnsafePointer<Float>? = nil,
+                                 y: UnsafeMutablePointer<Float>, ldy: Int) -> Bool {
+        ck_qgemm_packed_f32(tier.ck, aSigned ? 1 : 0, m, b.n, b.k, a, lda, aZeroPoints, aZeroPointStride,
+                            b.data, b.columnSums, b.isSigned ? 1 : 0, bZeroPoints, bZeroPointStride,
+                            aScale, bScale, bScaleStride, bias, y, ldy) == 0
+    }
+
+    /// The scalar reference of `gemmFloat` on an unpacked B (k×n, row-major, `ldb`).
+    public static func referenceFloat(aSigned: Bool, bSigned: Bool, m: Int, n: Int, k: Int,
+                                      a: UnsafeRawPointer, lda: Int,
+                                      aZeroPoints: UnsafePointer<Int32>? = nil, aZeroPointStride: Int = 0,
+                                      b: UnsafeRawPointer, ldb: Int,
+                                      bZeroPoints: UnsafePointer<Int32>? = nil, bZeroPointStride: Int = 0,
+                                      aScale: Float = 1, bScale: UnsafePointer<Float>, bScaleStride: Int,
+                                      bias: UnsafePointer<Float>? = nil,
+                                      y: UnsafeMutablePointer<Float>, ldy: Int) {
+        ck_qgemm_ref_f32(aSigned ? 1 : 0, bSigned ? 1 : 0, m, n, k, a, lda, aZeroPoints, aZeroPointStride,
+                         b, ldb, bZeroPoints, bZeroPointStride, aScale, bScale, bScaleStride, bias, y, ldy)
     }
 
     /// The scalar reference on an unpacked B (k×n, row-major, `ldb`).

@@ -14,7 +14,7 @@ public struct ONNXRun: ParsableCommand {
             Errors are printed as one line, 'error: <message>', on stderr, and the exit status is \
             non-zero.
             """,
-        subcommands: [TranslateCommand.self, Dump.self, Run.self, Check.self, Wasm.self],
+        subcommands: [TranslateCommand.self, Dump.self, Run.self, Check.self, Wasm.self, Info.self, Bench.self],
         defaultSubcommand: TranslateCommand.self)
 
     public init() {}

@@ -102,4 +102,42 @@ import Testing
         }
         #expect(c == [1, 2, 6, 8])
     }
+
+    /// Products large enough to be split over threads: 1 and 2 threads give identical results
+    /// (each element is summed in the same order), within the tolerance of the double reference.
+    @Test(arguments: CPUTier.supported)
+    func threadedSplitMatchesSingleThread(tier: CPUTier) {
+        var rng = SplitMix(UInt64(500 + tier.rawValue))
+        let saved = KernelThreads.count
+        defer { KernelThreads.count = saved }
+        for (m, n, k, transA) in [(8, 2048 + 21, 300, false), (300, 40, 515, true), (61, 700, 600, false)] {
+            let lda = transA ? m : k
+            let a = (0..<(m * k)).map { _ in Float.random(in: -1...1, using: &rng) }
+            let b = (0..<(k * n)).map { _ in Float.random(in: -1...1, using: &rng) }
+            let bias = (0..<n).map { _ in Float.random(in: -1...1, using: &rng) }
+            var results: [[Float]] = []
+            for threads in [1, 2] {
+                KernelThreads.count = threads
+                var c = [Float](repeating: .nan, count: m * n)
+                SGemm.sgemm(tier: tier, transA: transA, m: m, n: n, k: k, alpha: 0.5, a: a, lda: lda, b: b, ldb: n,
+                            c: &c, ldc: n, bias: bias)
+                results.append(c)
+            }
+            #expect(results[0].map(\.bitPattern) == results[1].map(\.bitPattern), "tier \(tier) m \(m) n \(n) k \(k)")
+            var worst = 0.0
+            for i in stride(from: 0, to: m, by: 7) {
+                for j in stride(from: 0, to: n, by: 5) {
+                    var sum = 0.0, mag = 0.0
+                    for p in 0..<k {
+                        let av = Double(transA ? a[p * lda + i] : a[i * lda + p]), bv = Double(b[p * n + j])
+                        sum += av * bv
+                        mag += abs(av * bv)
+                    }
+                    let want = 0.5 * sum + Double(bias[j]), tol = 2 * Double(k + 2) * 0x1p-23 * (0.5 * mag + 1)
+                    worst = max(worst, abs(Double(results[1][i * n + j]) - want) / tol)
+                }
+            }
+            #expect(worst <= 1, "tier \(tier) m \(m) n \(n) k \(k): error / tolerance \(worst)")
+        }
+    }
 }

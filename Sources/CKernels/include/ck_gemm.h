@@ -2,6 +2,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "ck_cpu.h"
+#include "ck_threads.h"
+#include "ck_features.h"
 
 /* GEMM kernels: row-major matrices on raw pointers with leading dimensions (in elements).
  *
@@ -24,14 +26,17 @@ void ck_sgemm_ref(int trans_a, int trans_b, size_t m, size_t n, size_t k, float 
                   const float *a, size_t lda, const float *b, size_t ldb, float beta,
                   float *c, size_t ldc, const float *bias);
 
-/// Floats needed for B (k×n) packed by ck_sgemm_pack_b: panels of 16 columns, zero padded.
+/// Floats needed for B (k×n) packed by ck_sgemm_pack_b: k × (n rounded up to 16), zero padded.
 size_t ck_sgemm_packed_b_count(size_t k, size_t n);
 
 /// Packs op(B) (k×n) into `packed` (ck_sgemm_packed_b_count(k, n) floats, 64-byte aligned
-/// preferred). The layout is the same for every tier.
+/// preferred): panels of 64 columns (the last one 16·ceil(cols/16) wide), k rows each. The layout
+/// is the same for every tier.
 void ck_sgemm_pack_b(int trans_b, size_t k, size_t n, const float *b, size_t ldb, float *packed);
 
 /// C = alpha · op(A) · B + beta · C + bias with B prepacked by ck_sgemm_pack_b(k, n).
+/// Runs on up to ck_get_threads() threads of the shared pool when the work is large enough
+/// (about 0.5M multiply-adds per thread); each element's sum order does not depend on the split.
 void ck_sgemm_packed(CKTier tier, int trans_a, size_t m, size_t n, size_t k, float alpha,
                      const float *a, size_t lda, const float *packed_b, float beta,
                      float *c, size_t ldc, const float *bias);
@@ -59,7 +64,18 @@ void ck_qgemm_ref(int a_signed, int b_signed, size_t m, size_t n, size_t k,
                   const void *b, size_t ldb, const int32_t *b_zp, size_t b_zp_stride,
                   int32_t *c, size_t ldc);
 
-/// Bytes needed for B (k×n) packed by ck_qgemm_pack_b: panels of 16 columns × (k rounded up to 4).
+/// Scalar reference of the fused float output: y[i,j] = float(C[i,j]) · s_j + bias[j] where
+/// s_j = a_scale · b_scale[j · b_scale_stride] (float), C the int32 result above; the scale
+/// product, the product and the sum are each rounded to float (no fused multiply-add). bias may
+/// be NULL.
+void ck_qgemm_ref_f32(int a_signed, int b_signed, size_t m, size_t n, size_t k,
+                      const void *a, size_t lda, const int32_t *a_zp, size_t a_zp_stride,
+                      const void *b, size_t ldb, const int32_t *b_zp, size_t b_zp_stride,
+                      float a_scale, const float *b_scale, size_t b_scale_stride, const float *bias,
+                      float *y, size_t ldy);
+
+/// Bytes needed for B (k×n) packed by ck_qgemm_pack_b: panels of 64 columns (the last one
+/// 16·ceil(cols/16) wide) × (k rounded up to 4).
 size_t ck_qgemm_packed_b_bytes(size_t k, size_t n);
 
 /// Packs B (k×n, row-major, ldb) as s8 (uint8 B offset by −128) into `packed`
@@ -69,11 +85,23 @@ void ck_qgemm_pack_b(int b_signed, size_t k, size_t n, const void *b, size_t ldb
                      int8_t *packed, int32_t *col_sums);
 
 /// C_i32 from A and a B packed by ck_qgemm_pack_b (b_signed must be the value used to pack).
-/// Returns 0, or -1 when the small A-panel buffer could not be allocated (C untouched).
+/// Runs on up to ck_get_threads() threads of the shared pool when the work is large enough
+/// (about 2M multiply-adds per thread). Returns 0, or -1 when a scratch buffer could not be
+/// allocated (C then unspecified).
 int ck_qgemm_packed(CKTier tier, int a_signed, size_t m, size_t n, size_t k,
                     const void *a, size_t lda, const int32_t *a_zp, size_t a_zp_stride,
                     const int8_t *packed_b, const int32_t *col_sums, int b_signed,
                     const int32_t *b_zp, size_t b_zp_stride, int32_t *c, size_t ldc);
+
+/// The fused float form of ck_qgemm_packed: y = float(C)·(a_scale·b_scale[j·b_scale_stride]) +
+/// bias[j] written as float (ldy), equal bit for bit to ck_qgemm_ref_f32 on every tier. b_scale
+/// has stride 0 (per tensor) or 1 (per column); bias is n floats or NULL.
+int ck_qgemm_packed_f32(CKTier tier, int a_signed, size_t m, size_t n, size_t k,
+                        const void *a, size_t lda, const int32_t *a_zp, size_t a_zp_stride,
+                        const int8_t *packed_b, const int32_t *col_sums, int b_signed,
+                        const int32_t *b_zp, size_t b_zp_stride,
+                        float a_scale, const float *b_scale, size_t b_scale_stride, const float *bias,
+                        float *y, size_t ldy);
 
 /// Requantizes an int32 matrix: y[i,j] = saturate(rint(c[i,j] · m_ij + y_zp)) with
 /// m_ij = (a_scale[i·a_scale_stride] · b_scale[j·b_scale_stride]) / y_scale computed in float

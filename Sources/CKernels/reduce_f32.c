@@ -1,6 +1,6 @@
 /* Float32 row and column reductions (ck_reduce.h). */
 #include "include/ck_reduce.h"
-#include "reduce_tiers.h"
+#include "reduce_math.h"
 
 CK_INLINE void sum_rows_body(const float *x, size_t rows, size_t n, float *y) {
     for (size_t r = 0; r < rows; r++) y[r] = ck_sum_f32(x + r * n, n);

@@ -6,9 +6,10 @@
 /* Float32 row kernels for reductions, softmax and layer normalization.
  *
  * Every kernel takes the tier to run at (`CKTier`, from the Swift CPU tier): the AVX-512 tiers run
- * an `avx512f` build of the same loop, AVX2 and AVX-VNNI an `avx2,fma` build, anything else the
- * portable baseline build, which is the scalar reference. All builds compute the same formula in
- * the same association per lane, so results agree across tiers up to the lane count of partial sums.
+ * an AVX-512 (F/BW/VL) build of the same loop, AVX2 and AVX-VNNI an `avx2,fma` build, anything else
+ * the portable baseline build, which is the scalar reference. All builds compute the same formula
+ * in the same association per lane, so results agree across tiers up to the lane count of partial
+ * sums.
  *
  * Matrices are contiguous row-major: `rows × n`, or `outer × n × inner` for the strided forms
  * (reduction along the middle axis, the inner axis contiguous). Pointers must not alias unless

@@ -1,41 +1,9 @@
 #pragma once
-/* Private: target attributes and the tier switch shared by reduce_f32.c, softmax_f32.c and
- * layernorm_f32.c. A kernel body is a static always-inline function; CK_TIERED instantiates it in
- * three builds (baseline, avx2+fma, avx512f) behind one public entry that picks by tier. */
-#include "include/ck_cpu.h"
-
-#define CK_INLINE static inline __attribute__((always_inline))
-
-#if defined(__x86_64__) || defined(__i386__)
-#define CK_TARGET_AVX2 __attribute__((target("avx2,fma")))
-#define CK_TARGET_AVX512 __attribute__((target("avx512f,avx2,fma")))
-#define CK_HAS_TIERS 1
-#else
-#define CK_TARGET_AVX2
-#define CK_TARGET_AVX512
-#define CK_HAS_TIERS 0
-#endif
-
-/* 1 = avx512f build, 2 = avx2 build, 0 = baseline. AVX-VNNI (tier 3) has no AVX-512. */
-static inline int ck_reduce_build(CKTier tier) {
-    if (!CK_HAS_TIERS) return 0;
-    if (tier == CK_TIER_AVX512BW || tier == CK_TIER_AVX512_VNNI) return 1;
-    if (tier >= CK_TIER_AVX2) return 2;
-    return 0;
-}
-
-/* Defines `static void NAME##__base/__avx2/__avx512(PARAMS)` calling BODY(ARGS). */
-#define CK_TIERED(NAME, PARAMS, ARGS, BODY)                          \
-    static void NAME##__base PARAMS { BODY ARGS; }                   \
-    CK_TARGET_AVX2 static void NAME##__avx2 PARAMS { BODY ARGS; }    \
-    CK_TARGET_AVX512 static void NAME##__avx512 PARAMS { BODY ARGS; }
-
-#define CK_DISPATCH(NAME, TIER, ARGS)                     \
-    switch (ck_reduce_build(TIER)) {                      \
-    case 1: NAME##__avx512 ARGS; break;                   \
-    case 2: NAME##__avx2 ARGS; break;                     \
-    default: NAME##__base ARGS; break;                    \
-    }
+/* Private: row helpers shared by reduce_f32.c, softmax_f32.c and layernorm_f32.c, inlined into
+ * each tier's build of their bodies (ck_tiers.h). FP contraction is left on in these files. */
+#include <stddef.h>
+#include <stdint.h>
+#include "ck_tiers.h"
 
 /* Lanes of independent partial sums: lets clang vectorize float sums without reassociation. */
 #define CK_LANES 16

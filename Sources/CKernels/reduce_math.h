@@ -19,21 +19,25 @@ CK_INLINE float ck_sum_f32(const float *x, size_t n) {
     return s;
 }
 
-/* Max ignoring NaN ordering subtleties: NaN in → NaN out (v != v selects v). */
-CK_INLINE float ck_max_f32(const float *x, size_t n) {
-    float acc[CK_LANES];
-    for (int j = 0; j < CK_LANES; j++) acc[j] = -__builtin_inff();
-    size_t i = 0;
-    for (; i + CK_LANES <= n; i += CK_LANES)
-        for (int j = 0; j < CK_LANES; j++) {
-            float v = x[i + j];
-            acc[j] = (v > acc[j] || v != v) ? v : acc[j];
-        }
-    float m = -__builtin_inff();
-    for (int j = 0; j < CK_LANES; j++) m = (acc[j] > m || acc[j] != acc[j]) ? acc[j] : m;
-    for (; i < n; i++) m = (x[i] > m || x[i] != x[i]) ? x[i] : m;
-    return m;
-}
+/* ck_max_f32 and ck_min_f32: NaN in → NaN out (v != v selects v); -inf (max) or +inf (min) for
+ * n == 0. Lanes as in ck_sum_f32, combined in lane order, then the tail. */
+#define CK_EXTREMUM_F32(NAME, CMP, EMPTY)                                                          \
+    CK_INLINE float NAME(const float *x, size_t n) {                                               \
+        float acc[CK_LANES];                                                                       \
+        for (int j = 0; j < CK_LANES; j++) acc[j] = EMPTY;                                         \
+        size_t i = 0;                                                                              \
+        for (; i + CK_LANES <= n; i += CK_LANES)                                                   \
+            for (int j = 0; j < CK_LANES; j++) {                                                   \
+                float v = x[i + j];                                                                \
+                acc[j] = (v CMP acc[j] || v != v) ? v : acc[j];                                    \
+            }                                                                                      \
+        float m = EMPTY;                                                                           \
+        for (int j = 0; j < CK_LANES; j++) m = (acc[j] CMP m || acc[j] != acc[j]) ? acc[j] : m;    \
+        for (; i < n; i++) m = (x[i] CMP m || x[i] != x[i]) ? x[i] : m;                            \
+        return m;                                                                                  \
+    }
+CK_EXTREMUM_F32(ck_max_f32, >, -__builtin_inff())
+CK_EXTREMUM_F32(ck_min_f32, <, __builtin_inff())
 
 static inline float ck_bits_to_f32(uint32_t b) { union { uint32_t u; float f; } c = { .u = b }; return c.f; }
 static inline uint32_t ck_f32_to_bits(float f) { union { float f; uint32_t u; } c = { .f = f }; return c.u; }

@@ -21,11 +21,17 @@ void ck_reduce_sum_rows_f32(CKTier tier, const float *x, size_t rows, size_t n, 
 /// y[r] = max_i x[r·n + i]; NaN if any element of the row is NaN; -inf for n == 0.
 void ck_reduce_max_rows_f32(CKTier tier, const float *x, size_t rows, size_t n, float *y);
 
+/// y[r] = min_i x[r·n + i]; NaN if any element of the row is NaN; +inf for n == 0.
+void ck_reduce_min_rows_f32(CKTier tier, const float *x, size_t rows, size_t n, float *y);
+
 /// acc[j] += Σ_r x[r·n + j] for j < n (accumulates: the caller initializes acc).
 void ck_accumulate_sum_cols_f32(CKTier tier, const float *x, size_t rows, size_t n, float *acc);
 
 /// acc[j] = max(acc[j], max_r x[r·n + j]), NaN-propagating (accumulates: the caller initializes acc).
 void ck_accumulate_max_cols_f32(CKTier tier, const float *x, size_t rows, size_t n, float *acc);
+
+/// acc[j] = min(acc[j], min_r x[r·n + j]), NaN-propagating (accumulates: the caller initializes acc).
+void ck_accumulate_min_cols_f32(CKTier tier, const float *x, size_t rows, size_t n, float *acc);
 
 /// Softmax along axis 1 of x[outer × n × inner] into y (may equal x): y = exp(x - max) / Σ exp(x - max).
 /// `scratch` holds at least 2·inner floats (unused when inner == 1). exp is a polynomial

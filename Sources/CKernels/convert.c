@@ -2,8 +2,8 @@
  * tier (and the scalar build) produces identical bits. */
 #pragma clang fp contract(off)
 #include <string.h>
-#define CK_CONVERT_IMPLEMENTATION
-#include "ck_convert.h"
+#include "include/ck_convert.h"
+#include "ck_tiers.h"
 
 static inline uint32_t ck_bits(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
 static inline float ck_float(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }
@@ -37,25 +37,28 @@ static inline uint16_t ck_f2h(float f) {
     return (uint16_t)(o | (sign >> 16));
 }
 
-CK_BODY void ck_f16_to_f32_body(const uint16_t *x, float *y, size_t n, CKTier tier) {
+CK_INLINE void ck_f16_to_f32_body(const uint16_t *x, float *y, size_t n, CKTier tier) {
     (void)tier;
     for (size_t i = 0; i < n; i++) y[i] = ck_h2f(x[i]);
 }
-CK_TIERED(ck_f16_to_f32, (const uint16_t *x, float *y, size_t n, CKTier tier), (x, y, n, tier))
+CK_TIERED_ENTRY(ck_f16_to_f32, (const uint16_t *x, float *y, size_t n, CKTier tier),
+                (x, y, n, tier), ck_f16_to_f32_body, tier)
 
-CK_BODY void ck_f32_to_f16_body(const float *x, uint16_t *y, size_t n, CKTier tier) {
+CK_INLINE void ck_f32_to_f16_body(const float *x, uint16_t *y, size_t n, CKTier tier) {
     (void)tier;
     for (size_t i = 0; i < n; i++) y[i] = ck_f2h(x[i]);
 }
-CK_TIERED(ck_f32_to_f16, (const float *x, uint16_t *y, size_t n, CKTier tier), (x, y, n, tier))
+CK_TIERED_ENTRY(ck_f32_to_f16, (const float *x, uint16_t *y, size_t n, CKTier tier),
+                (x, y, n, tier), ck_f32_to_f16_body, tier)
 
-CK_BODY void ck_bf16_to_f32_body(const uint16_t *x, float *y, size_t n, CKTier tier) {
+CK_INLINE void ck_bf16_to_f32_body(const uint16_t *x, float *y, size_t n, CKTier tier) {
     (void)tier;
     for (size_t i = 0; i < n; i++) y[i] = ck_float((uint32_t)x[i] << 16);
 }
-CK_TIERED(ck_bf16_to_f32, (const uint16_t *x, float *y, size_t n, CKTier tier), (x, y, n, tier))
+CK_TIERED_ENTRY(ck_bf16_to_f32, (const uint16_t *x, float *y, size_t n, CKTier tier),
+                (x, y, n, tier), ck_bf16_to_f32_body, tier)
 
-CK_BODY void ck_f32_to_bf16_body(const float *x, uint16_t *y, size_t n, CKTier tier) {
+CK_INLINE void ck_f32_to_bf16_body(const float *x, uint16_t *y, size_t n, CKTier tier) {
     (void)tier;
     for (size_t i = 0; i < n; i++) {
         uint32_t b = ck_bits(x[i]);
@@ -64,4 +67,5 @@ CK_BODY void ck_f32_to_bf16_body(const float *x, uint16_t *y, size_t n, CKTier t
         y[i] = (uint16_t)((b & 0x7fffffffu) > 0x7f800000u ? nan : rounded);
     }
 }
-CK_TIERED(ck_f32_to_bf16, (const float *x, uint16_t *y, size_t n, CKTier tier), (x, y, n, tier))
+CK_TIERED_ENTRY(ck_f32_to_bf16, (const float *x, uint16_t *y, size_t n, CKTier tier),
+                (x, y, n, tier), ck_f32_to_bf16_body, tier)

@@ -1,46 +1,31 @@
-#include "ck_elementwise.h"
+#include "include/ck_elementwise.h"
+#include "ck_tiers.h"
 #include <math.h>
 #include <string.h>
 
 /* Plain loops that clang vectorizes, instantiated once per tier: the unsuffixed function for the
- * baseline ISA (the scalar reference), `__avx2` and `__avx512` with per-function target attributes.
+ * baseline ISA (the scalar reference), `__avx2` and `__avx512` with the target attributes of
+ * ck_tiers.h.
  * Floating-point contraction is off, so every tier computes the same operations and the tiers
  * agree bit for bit. `y` may alias an input exactly, so pointers are not restrict-qualified; each
  * iteration reads before it writes the same index. */
 #pragma clang fp contract(off)
 
-#define CK_AVX2 __attribute__((target("avx2")))
-#define CK_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx2")))
-#define CK_BODY static inline __attribute__((always_inline))
-
-#define CK_TIERS_BINARY(name)                                                                              \
-    void ck_f32_##name(const float *a, const float *b, float *y, size_t n) { name##_body(a, b, y, n); }    \
-    CK_AVX2 void ck_f32_##name##__avx2(const float *a, const float *b, float *y, size_t n) {             \
-        name##_body(a, b, y, n);                                                                           \
-    }                                                                                                      \
-    CK_AVX512 void ck_f32_##name##__avx512(const float *a, const float *b, float *y, size_t n) {         \
-        name##_body(a, b, y, n);                                                                           \
-    }
-
-#define CK_TIERS_CONST(name)                                                                               \
-    void ck_f32_##name(const float *a, float c, float *y, size_t n) { name##_body(a, c, y, n); }           \
-    CK_AVX2 void ck_f32_##name##__avx2(const float *a, float c, float *y, size_t n) {                    \
-        name##_body(a, c, y, n);                                                                           \
-    }                                                                                                      \
-    CK_AVX512 void ck_f32_##name##__avx512(const float *a, float c, float *y, size_t n) {                \
-        name##_body(a, c, y, n);                                                                           \
-    }
-
-#define CK_TIERS_UNARY(name)                                                                               \
-    void ck_f32_##name(const float *x, float *y, size_t n) { name##_body(x, y, n); }                       \
-    CK_AVX2 void ck_f32_##name##__avx2(const float *x, float *y, size_t n) { name##_body(x, y, n); }      \
-    CK_AVX512 void ck_f32_##name##__avx512(const float *x, float *y, size_t n) { name##_body(x, y, n); }
+/* ck_f32_<name>, ck_f32_<name>__avx2 and ck_f32_<name>__avx512 from <name>_body, by signature. */
+#define CK_TIERS_BINARY(name)                                                                      \
+    CK_TIERED_EXPORT(ck_f32_##name, (const float *a, const float *b, float *y, size_t n),          \
+                     (a, b, y, n), name##_body)
+#define CK_TIERS_CONST(name)                                                                       \
+    CK_TIERED_EXPORT(ck_f32_##name, (const float *a, float c, float *y, size_t n), (a, c, y, n),   \
+                     name##_body)
+#define CK_TIERS_UNARY(name)                                                                       \
+    CK_TIERED_EXPORT(ck_f32_##name, (const float *x, float *y, size_t n), (x, y, n), name##_body)
 
 #define CK_BINARY(name, expr)                                                                              \
-    CK_BODY void v##name##_body(const float *a, const float *b, float *y, size_t n) {                      \
+    CK_INLINE void v##name##_body(const float *a, const float *b, float *y, size_t n) {                      \
         for (size_t i = 0; i < n; i++) { float p = a[i], q = b[i]; y[i] = (expr); }                        \
     }                                                                                                      \
-    CK_BODY void v##name##c_body(const float *a, float c, float *y, size_t n) {                            \
+    CK_INLINE void v##name##c_body(const float *a, float c, float *y, size_t n) {                            \
         for (size_t i = 0; i < n; i++) { float p = a[i], q = c; y[i] = (expr); }                           \
     }                                                                                                      \
     CK_TIERS_BINARY(v##name)                                                                               \
@@ -51,27 +36,27 @@ CK_BINARY(sub, p - q)
 CK_BINARY(mul, p * q)
 CK_BINARY(div, p / q)
 
-CK_BODY void vrsubc_body(const float *a, float c, float *y, size_t n) {
+CK_INLINE void vrsubc_body(const float *a, float c, float *y, size_t n) {
     for (size_t i = 0; i < n; i++) y[i] = c - a[i];
 }
 CK_TIERS_CONST(vrsubc)
 
-CK_BODY void vrdivc_body(const float *a, float c, float *y, size_t n) {
+CK_INLINE void vrdivc_body(const float *a, float c, float *y, size_t n) {
     for (size_t i = 0; i < n; i++) y[i] = c / a[i];
 }
 CK_TIERS_CONST(vrdivc)
 
-CK_BODY void sqrt_body(const float *x, float *y, size_t n) {
+CK_INLINE void sqrt_body(const float *x, float *y, size_t n) {
     for (size_t i = 0; i < n; i++) y[i] = __builtin_elementwise_sqrt(x[i]);
 }
 CK_TIERS_UNARY(sqrt)
 
-CK_BODY void reciprocal_body(const float *x, float *y, size_t n) {
+CK_INLINE void reciprocal_body(const float *x, float *y, size_t n) {
     for (size_t i = 0; i < n; i++) y[i] = 1.0f / x[i];
 }
 CK_TIERS_UNARY(reciprocal)
 
-CK_BODY void relu_body(const float *x, float *y, size_t n) {
+CK_INLINE void relu_body(const float *x, float *y, size_t n) {
     /* NaN compares false and passes through unchanged. */
     for (size_t i = 0; i < n; i++) { float v = x[i]; y[i] = v < 0.0f ? 0.0f : v; }
 }
@@ -84,7 +69,7 @@ static inline float u2f(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }
  * result is a normal float. +inf above 88.72283 (where float overflows); 0 below -104 (true
  * underflow is at -103.97); subnormal results in between carry up to one extra rounding. NaN gives
  * NaN. Branch-free so that loops calling it vectorize. */
-CK_BODY float ck_expf(float x) {
+CK_INLINE float ck_expf(float x) {
     float in = x;
     x = x > 88.72283f ? 88.72283f : x;
     x = x < -104.0f ? -104.0f : x;
@@ -110,27 +95,27 @@ CK_BODY float ck_expf(float x) {
     return in > 88.72283f ? INFINITY : e;
 }
 
-CK_BODY void exp_body(const float *x, float *y, size_t n) {
+CK_INLINE void exp_body(const float *x, float *y, size_t n) {
     for (size_t i = 0; i < n; i++) y[i] = ck_expf(x[i]);
 }
 CK_TIERS_UNARY(exp)
 
-CK_BODY void neg_body(const float *x, float *y, size_t n) {
+CK_INLINE void neg_body(const float *x, float *y, size_t n) {
     for (size_t i = 0; i < n; i++) y[i] = -x[i];
 }
 CK_TIERS_UNARY(neg)
 
-CK_BODY void abs_body(const float *x, float *y, size_t n) {
+CK_INLINE void abs_body(const float *x, float *y, size_t n) {
     for (size_t i = 0; i < n; i++) y[i] = fabsf(x[i]);
 }
 CK_TIERS_UNARY(abs)
 
-CK_BODY void ceil_body(const float *x, float *y, size_t n) {
+CK_INLINE void ceil_body(const float *x, float *y, size_t n) {
     for (size_t i = 0; i < n; i++) y[i] = ceilf(x[i]);
 }
 CK_TIERS_UNARY(ceil)
 
-CK_BODY void floor_body(const float *x, float *y, size_t n) {
+CK_INLINE void floor_body(const float *x, float *y, size_t n) {
     for (size_t i = 0; i < n; i++) y[i] = floorf(x[i]);
 }
 CK_TIERS_UNARY(floor)
@@ -164,14 +149,14 @@ static const float ck_erfc_q2[10] = {
 
 /* exp(-s x^2) for s = 0.5 or 1 without rounding x^2: x = xh + xl where xh keeps 12 significant
  * bits, so s xh^2 is exact and exp(-s x^2) = exp(-s xh^2) exp(-s xl (2 xh + xl)). */
-CK_BODY float ck_exp_negsq(float x, float s) {
+CK_INLINE float ck_exp_negsq(float x, float s) {
     float xh = u2f(f2u(x) & 0xFFFFF000u);
     float xl = x - xh;
     return ck_expf(-s * xh * xh) * ck_expf(-s * xl * (xh + xh + xl));
 }
 
 /* erf(a) for 0 <= a < 1. */
-CK_BODY float ck_erf_small(float a) {
+CK_INLINE float ck_erf_small(float a) {
     float z = a * a;
     float p = ck_erf_p[7];
     for (int i = 6; i >= 0; i--) p = p * z + ck_erf_p[i];
@@ -179,7 +164,7 @@ CK_BODY float ck_erf_small(float a) {
 }
 
 /* erfc(a) for 0.5 <= a <= 12, given e = exp(-a^2). */
-CK_BODY float ck_erfc_big(float a, float e) {
+CK_INLINE float ck_erfc_big(float a, float e) {
     float q = 1.0f / a;
     int p0 = q >= 1.0f, p2 = q < 0.5f;
     q = q < 0.085f ? 0.085f : q;
@@ -189,7 +174,7 @@ CK_BODY float ck_erfc_big(float a, float e) {
     return e * (1.0f / a) * p;
 }
 
-CK_BODY void erf_body(const float *x, float *y, size_t n) {
+CK_INLINE void erf_body(const float *x, float *y, size_t n) {
     for (size_t i = 0; i < n; i++) {
         float v = x[i];
         float a = fabsf(v);
@@ -202,7 +187,7 @@ CK_BODY void erf_body(const float *x, float *y, size_t n) {
 }
 CK_TIERS_UNARY(erf)
 
-CK_BODY void gelu_body(const float *x, float *y, size_t n) {
+CK_INLINE void gelu_body(const float *x, float *y, size_t n) {
     for (size_t i = 0; i < n; i++) {
         float v = x[i];
         float a = fabsf(v * 0.70710678118654752f);
@@ -224,12 +209,12 @@ CK_BODY void gelu_body(const float *x, float *y, size_t n) {
 }
 CK_TIERS_UNARY(gelu)
 
-CK_BODY void sigmoid_body(const float *x, float *y, size_t n) {
+CK_INLINE void sigmoid_body(const float *x, float *y, size_t n) {
     for (size_t i = 0; i < n; i++) y[i] = 1.0f / (1.0f + ck_expf(-x[i]));
 }
 CK_TIERS_UNARY(sigmoid)
 
-CK_BODY void tanh_body(const float *x, float *y, size_t n) {
+CK_INLINE void tanh_body(const float *x, float *y, size_t n) {
     for (size_t i = 0; i < n; i++) {
         float v = x[i];
         float a = fabsf(v);
@@ -248,7 +233,7 @@ CK_BODY void tanh_body(const float *x, float *y, size_t n) {
 }
 CK_TIERS_UNARY(tanh)
 
-CK_BODY void gelu_tanh_body(const float *x, float *y, size_t n) {
+CK_INLINE void gelu_tanh_body(const float *x, float *y, size_t n) {
     for (size_t i = 0; i < n; i++) {
         float v = x[i];
         float u = 0.7978845608028654f * (v + 0.044715f * v * v * v);

@@ -1,7 +1,7 @@
 /* Float32 layer normalization over rows (ck_reduce.h). */
 #include <math.h>
 #include "include/ck_reduce.h"
-#include "reduce_tiers.h"
+#include "reduce_math.h"
 
 CK_INLINE void layer_norm_body(const float *x, float *y, size_t rows, size_t n, const float *gamma,
                                const float *beta, float epsilon, float *mean, float *invstd) {

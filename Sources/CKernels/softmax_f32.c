@@ -1,7 +1,7 @@
 /* Float32 softmax and log-softmax along the middle axis of [outer × n × inner] (ck_reduce.h). */
 #include <math.h>
 #include "include/ck_reduce.h"
-#include "reduce_tiers.h"
+#include "reduce_math.h"
 
 /* One contiguous row of n: y = exp(x - m) / Σ. */
 CK_INLINE void softmax_row(const float *x, float *y, size_t n) {

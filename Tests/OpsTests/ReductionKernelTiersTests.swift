@@ -33,21 +33,26 @@ private func close(_ a: Float, _ e: Double) -> Bool {
         let rows = 3
         let x = values(rows * n, seed: UInt32(n))
         for tier in tiers {
-            var sum = [Float](repeating: 0, count: rows), mx = sum
+            var sum = [Float](repeating: 0, count: rows), mx = sum, mn = sum
             ck_reduce_sum_rows_f32(tier, x, rows, n, &sum)
             ck_reduce_max_rows_f32(tier, x, rows, n, &mx)
+            ck_reduce_min_rows_f32(tier, x, rows, n, &mn)
             for r in 0..<rows {
                 let row = x[(r * n)..<((r + 1) * n)]
                 #expect(close(sum[r], row.reduce(0.0) { $0 + Double($1) }), "tier \(tier.rawValue) n \(n)")
                 #expect(mx[r] == row.max()!, "tier \(tier.rawValue) n \(n)")
+                #expect(mn[r] == row.min()!, "tier \(tier.rawValue) n \(n)")
             }
             var colSum = [Float](repeating: 1, count: n), colMax = [Float](repeating: -.infinity, count: n)
+            var colMin = [Float](repeating: .infinity, count: n)
             ck_accumulate_sum_cols_f32(tier, x, rows, n, &colSum)
             ck_accumulate_max_cols_f32(tier, x, rows, n, &colMax)
+            ck_accumulate_min_cols_f32(tier, x, rows, n, &colMin)
             for j in 0..<n {
                 let col = (0..<rows).map { x[$0 * n + j] }
                 #expect(close(colSum[j], 1 + col.reduce(0.0) { $0 + Double($1) }))
                 #expect(colMax[j] == col.max()!)
+                #expect(colMin[j] == col.min()!)
             }
         }
     }
@@ -105,6 +110,33 @@ private func close(_ a: Float, _ e: Double) -> Bool {
                     #expect(abs(Double(y[r * n + i]) - (norm * Double(gamma[i]) + Double(beta[i]))) <= 1e-4)
                 }
             }
+        }
+    }
+
+    @Test(arguments: [1, 15, 16, 17, 40])
+    func minAndMaxPropagateNaN(n: Int) {
+        // One NaN anywhere in a row (a lane, or the tail past the last 16-block) makes it NaN;
+        // the empty row gives the identity.
+        for tier in tiers {
+            for at in [0, n / 2, n - 1] {
+                var x = values(n, seed: UInt32(7 * n + at))
+                x[at] = .nan
+                var mn: [Float] = [0], mx: [Float] = [0]
+                ck_reduce_min_rows_f32(tier, x, 1, n, &mn)
+                ck_reduce_max_rows_f32(tier, x, 1, n, &mx)
+                #expect(mn[0].isNaN && mx[0].isNaN, "tier \(tier.rawValue) n \(n) NaN at \(at)")
+                var colMin = [Float](repeating: 0, count: n), colMax = colMin
+                ck_accumulate_min_cols_f32(tier, x, 1, n, &colMin)
+                ck_accumulate_max_cols_f32(tier, x, 1, n, &colMax)
+                #expect(colMin[at].isNaN && colMax[at].isNaN)
+                if n > 1 {
+                    let k = (at + 1) % n
+                    #expect(colMin[k] == min(0, x[k]) && colMax[k] == max(0, x[k]))
+                }
+            }
+            var empty: [Float] = [0, 0]
+            ck_reduce_min_rows_f32(tier, [], 2, 0, &empty)
+            #expect(empty == [.infinity, .infinity])
         }
     }
 

@@ -6,9 +6,10 @@
 /* Float32 row kernels for reductions, softmax and layer normalization.
  *
  * Every kernel takes the tier to run at (`CKTier`, from the Swift CPU tier): the AVX-512 tiers run
- * an `avx512f` build of the same loop, AVX2 and AVX-VNNI an `avx2,fma` build, anything else the
- * portable baseline build, which is the scalar reference. All builds compute the same formula in
- * the same association per lane, so results agree across tiers up to the lane count of partial sums.
+ * an AVX-512 (F/BW/VL) build of the same loop, AVX2 and AVX-VNNI an `avx2,fma` build, anything else
+ * the portable baseline build, which is the scalar reference. All builds compute the same formula
+ * in the same association per lane, so results agree across tiers up to the lane count of partial
+ * sums.
  *
  * Matrices are contiguous row-major: `rows × n`, or `outer × n × inner` for the strided forms
  * (reduction along the middle axis, the inner axis contiguous). Pointers must not alias unless
@@ -20,11 +21,17 @@ void ck_reduce_sum_rows_f32(CKTier tier, const float *x, size_t rows, size_t n, 
 /// y[r] = max_i x[r·n + i]; NaN if any element of the row is NaN; -inf for n == 0.
 void ck_reduce_max_rows_f32(CKTier tier, const float *x, size_t rows, size_t n, float *y);
 
+/// y[r] = min_i x[r·n + i]; NaN if any element of the row is NaN; +inf for n == 0.
+void ck_reduce_min_rows_f32(CKTier tier, const float *x, size_t rows, size_t n, float *y);
+
 /// acc[j] += Σ_r x[r·n + j] for j < n (accumulates: the caller initializes acc).
 void ck_accumulate_sum_cols_f32(CKTier tier, const float *x, size_t rows, size_t n, float *acc);
 
 /// acc[j] = max(acc[j], max_r x[r·n + j]), NaN-propagating (accumulates: the caller initializes acc).
 void ck_accumulate_max_cols_f32(CKTier tier, const float *x, size_t rows, size_t n, float *acc);
+
+/// acc[j] = min(acc[j], min_r x[r·n + j]), NaN-propagating (accumulates: the caller initializes acc).
+void ck_accumulate_min_cols_f32(CKTier tier, const float *x, size_t rows, size_t n, float *acc);
 
 /// Softmax along axis 1 of x[outer × n × inner] into y (may equal x): y = exp(x - max) / Σ exp(x - max).
 /// `scratch` holds at least 2·inner floats (unused when inner == 1). exp is a polynomial

@@ -1,6 +1,6 @@
 import ONNXGraph
 
-/// The evaluation shared by ReduceSum, ReduceMean and ReduceMax.
+/// The evaluation shared by ReduceSum, ReduceMean, ReduceMax and ReduceMin.
 enum Reduction {
     /// Types ReduceSum and ReduceMean accept at `opset`.
     static func sumTypes(opset: Int) -> Set<DataType> {
@@ -9,7 +9,7 @@ enum Reduction {
         return t
     }
 
-    /// Types ReduceMax accepts at `opset`.
+    /// Types ReduceMax and ReduceMin accept at `opset`.
     static func maxTypes(opset: Int) -> Set<DataType> {
         var t = sumTypes(opset: opset)
         if opset >= 12 { t.formUnion([.int8, .uint8]) }

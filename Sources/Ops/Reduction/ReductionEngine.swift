@@ -4,7 +4,7 @@ import ONNXGraph
 
 /// Which fold a ReduceXxx op applies.
 enum ReductionKind: Hashable, Sendable {
-    case sum, mean, max
+    case sum, mean, max, min
 }
 
 /// The tier the reduce, softmax and layer-norm C kernels run at: `CPUTier.active` as the C enum.
@@ -17,7 +17,8 @@ enum ReduceKernelTier {
 /// Walks the input once in storage order. The innermost two merged dims form a tile: a trailing
 /// reduced dim folds contiguous rows, a trailing kept dim accumulates rows into contiguous outputs.
 /// Accumulates in `S.Acc` (Float for 16-bit floats, 64-bit for integers, wrapping); the empty set
-/// gives 0 (sum), NaN or 0 (mean of floats or integers), `S.maxIdentity` (max). Float32 tiles run in C.
+/// gives 0 (sum), NaN or 0 (mean of floats or integers), `S.maxIdentity` (max), `S.minIdentity` (min).
+/// Float32 tiles run in C.
 struct ReductionEngine<S: ReductionScalar> {
     let kind: ReductionKind
     let layout: ReductionLayout
@@ -30,7 +31,12 @@ struct ReductionEngine<S: ReductionScalar> {
         let acc = inPlace ? UnsafeMutableRawPointer(y).assumingMemoryBound(to: S.Acc.self)
                           : UnsafeMutablePointer<S.Acc>.allocate(capacity: outCount)
         defer { if !inPlace { acc.deallocate() } }
-        acc.initialize(repeating: kind == .max ? S.maxIdentity : .zero, count: outCount)
+        let identity: S.Acc = switch kind {
+        case .sum, .mean: .zero
+        case .max: S.maxIdentity
+        case .min: S.minIdentity
+        }
+        acc.initialize(repeating: identity, count: outCount)
         if layout.reduceCount > 0 { fold(x, acc) }
         if kind == .mean {
             for i in 0..<outCount { acc[i] = S.Acc.meanOf(acc[i], count: layout.reduceCount) }
@@ -98,26 +104,26 @@ struct ReductionEngine<S: ReductionScalar> {
     }
 
     private func combine(_ acc: UnsafeMutablePointer<S.Acc>, _ t: UnsafePointer<S.Acc>, _ count: Int) {
-        if kind == .max {
-            for i in 0..<count { acc[i] = S.Acc.nanMax(acc[i], t[i]) }
-        } else {
-            for i in 0..<count { acc[i] = S.Acc.add(acc[i], t[i]) }
+        switch kind {
+        case .max: for i in 0..<count { acc[i] = S.Acc.nanMax(acc[i], t[i]) }
+        case .min: for i in 0..<count { acc[i] = S.Acc.nanMin(acc[i], t[i]) }
+        case .sum, .mean: for i in 0..<count { acc[i] = S.Acc.add(acc[i], t[i]) }
         }
     }
 }
 
 extension ReductionScalar {
     /// Default tiles: plain loops over `load`ed elements.
-    /// out[r] = fold of x[r·n ..< r·n + n] for r < rows (sum for .sum/.mean, max for .max); n >= 1.
+    /// out[r] = fold of x[r·n ..< r·n + n] for r < rows (sum for .sum/.mean, max, min); n >= 1.
     static func reduceRows(_ kind: ReductionKind, _ x: UnsafePointer<Self>, rows: Int, n: Int,
                            into out: UnsafeMutablePointer<Acc>) {
         var row = x
         for r in 0..<rows {
             var a = widen(row[0])
-            if kind == .max {
-                for i in 1..<n { a = Acc.nanMax(a, widen(row[i])) }
-            } else {
-                for i in 1..<n { a = Acc.add(a, widen(row[i])) }
+            switch kind {
+            case .max: for i in 1..<n { a = Acc.nanMax(a, widen(row[i])) }
+            case .min: for i in 1..<n { a = Acc.nanMin(a, widen(row[i])) }
+            case .sum, .mean: for i in 1..<n { a = Acc.add(a, widen(row[i])) }
             }
             out[r] = a
             row += n
@@ -129,10 +135,10 @@ extension ReductionScalar {
                                into acc: UnsafeMutablePointer<Acc>) {
         var row = x
         for _ in 0..<rows {
-            if kind == .max {
-                for j in 0..<n { acc[j] = Acc.nanMax(acc[j], widen(row[j])) }
-            } else {
-                for j in 0..<n { acc[j] = Acc.add(acc[j], widen(row[j])) }
+            switch kind {
+            case .max: for j in 0..<n { acc[j] = Acc.nanMax(acc[j], widen(row[j])) }
+            case .min: for j in 0..<n { acc[j] = Acc.nanMin(acc[j], widen(row[j])) }
+            case .sum, .mean: for j in 0..<n { acc[j] = Acc.add(acc[j], widen(row[j])) }
             }
             row += n
         }
@@ -142,19 +148,19 @@ extension ReductionScalar {
 extension Float {
     static func reduceRows(_ kind: ReductionKind, _ x: UnsafePointer<Float>, rows: Int, n: Int,
                            into out: UnsafeMutablePointer<Float>) {
-        if kind == .max {
-            ck_reduce_max_rows_f32(ReduceKernelTier.current, x, rows, n, out)
-        } else {
-            ck_reduce_sum_rows_f32(ReduceKernelTier.current, x, rows, n, out)
+        switch kind {
+        case .max: ck_reduce_max_rows_f32(ReduceKernelTier.current, x, rows, n, out)
+        case .min: ck_reduce_min_rows_f32(ReduceKernelTier.current, x, rows, n, out)
+        case .sum, .mean: ck_reduce_sum_rows_f32(ReduceKernelTier.current, x, rows, n, out)
         }
     }
 
     static func accumulateCols(_ kind: ReductionKind, _ x: UnsafePointer<Float>, rows: Int, n: Int,
                                into acc: UnsafeMutablePointer<Float>) {
-        if kind == .max {
-            ck_accumulate_max_cols_f32(ReduceKernelTier.current, x, rows, n, acc)
-        } else {
-            ck_accumulate_sum_cols_f32(ReduceKernelTier.current, x, rows, n, acc)
+        switch kind {
+        case .max: ck_accumulate_max_cols_f32(ReduceKernelTier.current, x, rows, n, acc)
+        case .min: ck_accumulate_min_cols_f32(ReduceKernelTier.current, x, rows, n, acc)
+        case .sum, .mean: ck_accumulate_sum_cols_f32(ReduceKernelTier.current, x, rows, n, acc)
         }
     }
 }

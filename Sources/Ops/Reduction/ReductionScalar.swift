@@ -21,6 +21,13 @@ extension ReductionAccumulator {
     /// max(a, b), NaN-propagating.
     @inline(__always)
     static func nanMax(_ a: Self, _ b: Self) -> Self { ranksAbove(b, a) ? b : a }
+
+    /// min(a, b), NaN-propagating (a when both are NaN or equal).
+    @inline(__always)
+    static func nanMin(_ a: Self, _ b: Self) -> Self {
+        if a.isNaNValue { return a }
+        return b.isNaNValue || b < a ? b : a
+    }
 }
 
 extension Float: ReductionAccumulator {
@@ -53,7 +60,9 @@ protocol ReductionScalar: BitwiseCopyable {
     static func narrow(_ a: Acc) -> Self
     /// The identity of max: -inf for floats, the type's minimum for integers (false for bool).
     static var maxIdentity: Acc { get }
-    /// out[r] = fold of x[r·n ..< r·n + n] for r < rows (sum for .sum/.mean, max for .max); n >= 1.
+    /// The identity of min: +inf for floats, the type's maximum for integers (true for bool).
+    static var minIdentity: Acc { get }
+    /// out[r] = fold of x[r·n ..< r·n + n] for r < rows (sum for .sum/.mean, max, min); n >= 1.
     static func reduceRows(_ kind: ReductionKind, _ x: UnsafePointer<Self>, rows: Int, n: Int,
                            into out: UnsafeMutablePointer<Acc>)
     /// acc[j] = fold(acc[j], x[r·n + j] for every r < rows) for j < n.
@@ -65,18 +74,21 @@ extension Float: ReductionScalar {
     @inline(__always) static func widen(_ v: Float) -> Float { v }
     @inline(__always) static func narrow(_ a: Float) -> Float { a }
     static var maxIdentity: Float { -.infinity }
+    static var minIdentity: Float { .infinity }
 }
 
 extension Double: ReductionScalar {
     @inline(__always) static func widen(_ v: Double) -> Double { v }
     @inline(__always) static func narrow(_ a: Double) -> Double { a }
     static var maxIdentity: Double { -.infinity }
+    static var minIdentity: Double { .infinity }
 }
 
 extension Float16: ReductionScalar {
     @inline(__always) static func widen(_ v: Float16) -> Float { Float(v) }
     @inline(__always) static func narrow(_ a: Float) -> Float16 { Float16(a) }
     static var maxIdentity: Float { -.infinity }
+    static var minIdentity: Float { .infinity }
 }
 
 /// bfloat16 storage (the upper 16 bits of a binary32), so generics can tell it from float16.
@@ -85,55 +97,73 @@ struct ReductionBFloat16: ReductionScalar {
     @inline(__always) static func widen(_ v: ReductionBFloat16) -> Float { FloatFormats.bfloat16ToFloat(v.bits) }
     @inline(__always) static func narrow(_ a: Float) -> ReductionBFloat16 { ReductionBFloat16(bits: FloatFormats.floatToBfloat16(a)) }
     static var maxIdentity: Float { -.infinity }
+    static var minIdentity: Float { .infinity }
 }
 
 extension Int8: ReductionScalar {
     @inline(__always) static func widen(_ v: Int8) -> Int64 { Int64(v) }
     @inline(__always) static func narrow(_ a: Int64) -> Int8 { Int8(truncatingIfNeeded: a) }
     static var maxIdentity: Int64 { Int64(Int8.min) }
+    static var minIdentity: Int64 { Int64(Int8.max) }
 }
 
 extension Int16: ReductionScalar {
     @inline(__always) static func widen(_ v: Int16) -> Int64 { Int64(v) }
     @inline(__always) static func narrow(_ a: Int64) -> Int16 { Int16(truncatingIfNeeded: a) }
     static var maxIdentity: Int64 { Int64(Int16.min) }
+    static var minIdentity: Int64 { Int64(Int16.max) }
 }
 
 extension Int32: ReductionScalar {
     @inline(__always) static func widen(_ v: Int32) -> Int64 { Int64(v) }
     @inline(__always) static func narrow(_ a: Int64) -> Int32 { Int32(truncatingIfNeeded: a) }
     static var maxIdentity: Int64 { Int64(Int32.min) }
+    static var minIdentity: Int64 { Int64(Int32.max) }
 }
 
 extension Int64: ReductionScalar {
     @inline(__always) static func widen(_ v: Int64) -> Int64 { v }
     @inline(__always) static func narrow(_ a: Int64) -> Int64 { a }
     static var maxIdentity: Int64 { Int64.min }
+    static var minIdentity: Int64 { Int64.max }
 }
 
-/// uint8 and bool (0/1, where max is logical or and the empty max is false).
 extension UInt8: ReductionScalar {
     @inline(__always) static func widen(_ v: UInt8) -> UInt64 { UInt64(v) }
     @inline(__always) static func narrow(_ a: UInt64) -> UInt8 { UInt8(truncatingIfNeeded: a) }
     static var maxIdentity: UInt64 { 0 }
+    static var minIdentity: UInt64 { UInt64(UInt8.max) }
+}
+
+/// bool storage (one byte, 0 or 1), so generics can tell it from uint8: max is logical or (empty:
+/// false), min logical and (empty: true).
+struct ReductionBool: ReductionScalar {
+    var bits: UInt8
+    @inline(__always) static func widen(_ v: ReductionBool) -> UInt64 { UInt64(v.bits) }
+    @inline(__always) static func narrow(_ a: UInt64) -> ReductionBool { ReductionBool(bits: UInt8(truncatingIfNeeded: a)) }
+    static var maxIdentity: UInt64 { 0 }
+    static var minIdentity: UInt64 { 1 }
 }
 
 extension UInt16: ReductionScalar {
     @inline(__always) static func widen(_ v: UInt16) -> UInt64 { UInt64(v) }
     @inline(__always) static func narrow(_ a: UInt64) -> UInt16 { UInt16(truncatingIfNeeded: a) }
     static var maxIdentity: UInt64 { 0 }
+    static var minIdentity: UInt64 { UInt64(UInt16.max) }
 }
 
 extension UInt32: ReductionScalar {
     @inline(__always) static func widen(_ v: UInt32) -> UInt64 { UInt64(v) }
     @inline(__always) static func narrow(_ a: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: a) }
     static var maxIdentity: UInt64 { 0 }
+    static var minIdentity: UInt64 { UInt64(UInt32.max) }
 }
 
 extension UInt64: ReductionScalar {
     @inline(__always) static func widen(_ v: UInt64) -> UInt64 { v }
     @inline(__always) static func narrow(_ a: UInt64) -> UInt64 { a }
     static var maxIdentity: UInt64 { 0 }
+    static var minIdentity: UInt64 { UInt64.max }
 }
 
 /// Something to run once the element type of a tensor is known as a Swift type.
@@ -155,7 +185,8 @@ extension DataType {
         case .int16: try visitor.visit(Int16.self)
         case .int32: try visitor.visit(Int32.self)
         case .int64: try visitor.visit(Int64.self)
-        case .uint8, .bool: try visitor.visit(UInt8.self)
+        case .uint8: try visitor.visit(UInt8.self)
+        case .bool: try visitor.visit(ReductionBool.self)
         case .uint16: try visitor.visit(UInt16.self)
         case .uint32: try visitor.visit(UInt32.self)
         case .uint64: try visitor.visit(UInt64.self)

@@ -221,7 +221,10 @@ static void sk_drive(const sk_tier *t, int trans_a, size_t m, size_t n, size_t k
 /* ---- AVX-512: fused micro-kernels -------------------------------------------------------------
  * One call: R rows × P sub-panels of one panel over k rows [p0, p0 + kc): acc = Σ a[r][p]·b[p][j]
  * with A read in place, then (first k block) C = alpha·acc + beta·C + bias, C not read when
- * beta == 0, or (later blocks) C += alpha·acc; masked loads and stores past n. */
+ * beta == 0, or (later blocks) C += alpha·acc; masked loads and stores past n.
+ * Each output is one FMA chain over k in order, the sums ONNX Runtime's MLAS forms: int8 models
+ * quantize these floats again (DynamicQuantizeLinear), and a different summation order moves
+ * values across rounding boundaries and changes translations. */
 typedef struct {
     const float *a;
     size_t lda;
@@ -253,40 +256,23 @@ sv_store(const sv_args *e, __m512 acc, int first, size_t row, size_t j, size_t v
 #define SV_KERNEL(R, P)                                                                           \
     SV_TARGET static void sv_##R##_##P(const sv_args *e, const float *pb, size_t gs, size_t kc, size_t p0, \
                                        int first, size_t cols, size_t i, size_t j) {              \
-        enum { S = (R) * (P) <= 8 ? 2 : 1 };                                                      \
-        __m512 acc[S][R][P];                                                                      \
-        SV_UNROLL for (int s = 0; s < S; s++)                                                     \
-            SV_UNROLL for (int r = 0; r < R; r++)                                                 \
-                SV_UNROLL for (int q = 0; q < P; q++) acc[s][r][q] = _mm512_setzero_ps();         \
+        __m512 acc[R][P];                                                                         \
+        SV_UNROLL for (int r = 0; r < R; r++)                                                     \
+            SV_UNROLL for (int q = 0; q < P; q++) acc[r][q] = _mm512_setzero_ps();                \
         const float *ar[R];                                                                       \
         SV_UNROLL for (int r = 0; r < R; r++) ar[r] = e->a + (i + r) * e->lda + p0;               \
-        size_t p = 0;                                                                             \
-        for (; p + S <= kc; p += S) {                                                             \
-            SV_UNROLL for (int s = 0; s < S; s++) {                                               \
-                const float *bp = pb + (p + s) * gs;                                              \
-                __m512 bv[P];                                                                     \
-                SV_UNROLL for (int q = 0; q < P; q++) bv[q] = _mm512_loadu_ps(bp + q * 16);       \
-                SV_UNROLL for (int r = 0; r < R; r++) {                                           \
-                    __m512 av = _mm512_set1_ps(ar[r][p + s]);                                     \
-                    SV_UNROLL for (int q = 0; q < P; q++) acc[s][r][q] = _mm512_fmadd_ps(av, bv[q], acc[s][r][q]); \
-                }                                                                                 \
-            }                                                                                     \
-        }                                                                                         \
-        if (S == 2 && p < kc) {                                                                   \
+        for (size_t p = 0; p < kc; p++) {                                                         \
             const float *bp = pb + p * gs;                                                        \
             __m512 bv[P];                                                                         \
             SV_UNROLL for (int q = 0; q < P; q++) bv[q] = _mm512_loadu_ps(bp + q * 16);           \
             SV_UNROLL for (int r = 0; r < R; r++) {                                               \
                 __m512 av = _mm512_set1_ps(ar[r][p]);                                             \
-                SV_UNROLL for (int q = 0; q < P; q++) acc[0][r][q] = _mm512_fmadd_ps(av, bv[q], acc[0][r][q]); \
+                SV_UNROLL for (int q = 0; q < P; q++) acc[r][q] = _mm512_fmadd_ps(av, bv[q], acc[r][q]); \
             }                                                                                     \
         }                                                                                         \
         SV_UNROLL for (int r = 0; r < R; r++)                                                     \
-            SV_UNROLL for (int q = 0; q < P; q++) {                                               \
-                __m512 v = acc[0][r][q];                                                          \
-                if (S == 2) v = _mm512_add_ps(v, acc[S - 1][r][q]);                               \
-                if (16 * q < (int)cols) sv_store(e, v, first, i + (size_t)r, j + 16 * (size_t)q, cols - 16 * (size_t)q); \
-            }                                                                                     \
+            SV_UNROLL for (int q = 0; q < P; q++)                                                 \
+                if (16 * q < (int)cols) sv_store(e, acc[r][q], first, i + (size_t)r, j + 16 * (size_t)q, cols - 16 * (size_t)q); \
     }
 #define SV_ROW(R) SV_KERNEL(R, 1) SV_KERNEL(R, 2) SV_KERNEL(R, 3) SV_KERNEL(R, 4)
 SV_ROW(1) SV_ROW(2) SV_ROW(3) SV_ROW(4) SV_ROW(5) SV_ROW(6)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Kernels
 import Translate
 
 /// `onnxrun encoder.onnx decoder.onnx [decoder_with_past.onnx]` or `onnxrun MODEL_DIR`: translation.
@@ -44,7 +45,7 @@ struct TranslateCommand: OutputCommand {
     @Option(help: "At most N generated tokens per sentence (default: the export's max_length - 1).")
     var maxLength: Int?
 
-    @Option(help: "Threads for the kernels (default: all cores).")
+    @Option(help: "Threads for the kernels (default: the cores this process may use).")
     var threads: Int?
 
     @Option(help: ArgumentHelp("A JSON file naming which graph value feeds which, for exports not laid out as optimum's.",
@@ -64,6 +65,7 @@ struct TranslateCommand: OutputCommand {
     }
 
     func execute(_ out: Output) throws(CLIError) {
+        if let threads { KernelThreads.count = threads }
         let files = try ExportFiles.resolve(models, int8: int8)
         if files.decoderWithPast == nil && !files.decoderIsMerged {
             Output.write("notice: \(files.decoder) has no KV cache; every step re-runs the whole prefix (correct, slower)\n", fd: 2)

@@ -5,16 +5,20 @@ ratios onnxrun/ORT and how many output sentences are identical.
 
     /work/main/.venv/bin/python bench/translate/bench.py EXPORT_DIR [--sources FILE]
         [--onnxrun .build/release/onnxrun] [--batches 1,64] [--threads 1,2] [--max-length N]
+        [--precisions fp32,fp32-pair,int8] [--b1-sentences N] [--repeat R] [--json FILE]
 
 Sources (token ids, one sentence per line, final </s> included): --sources FILE, else
 EXPORT/sources_64.ids (written by make_base_export.py), else EXPORT/reference/source_ids.txt
 repeated in order up to --sentences lines (64).
 
 Every measurement is a fresh process under GNU `/usr/bin/time -f %e/%M` (wall s, peak RSS KB):
-- onnxrun: `onnxrun EXPORT [--int8] --ids --batch-size B --threads T --max-length L --verbose`.
-  Decode time = the `--verbose` summary's seconds (from after the Translator is created to the
-  last translation). Load = process wall time - decode time: process start, graph loading and
-  planning (Translator creation), reading the ids and writing the output (milliseconds).
+- onnxrun: `onnxrun MODELS --ids --batch-size B --threads T --max-length L --verbose`, MODELS =
+  EXPORT (fp32: the CLI picks decoder_model_merged.onnx when present), EXPORT --int8 (int8: the
+  int8/ encoder, decoder_model and decoder_with_past_model), or the three fp32 files
+  encoder_model/decoder_model/decoder_with_past_model (fp32-pair: the graphs the ORT loop runs).
+  Decode time = the `--verbose` summary (from after the Translator is created to the last
+  translation). Load = wall time of another fresh process on an empty input: process start and
+  Translator creation (reading, checking and planning the graphs, packing weights), nothing decoded.
 - ORT: this script in worker mode (imports only numpy and onnxruntime): three InferenceSessions
   (encoder_model, decoder_model, decoder_with_past_model; intra_op_num_threads = T,
   inter_op_num_threads = 1, default optimizations = ORT_ENABLE_ALL, CPU EP), then a greedy loop as
@@ -60,7 +64,7 @@ def ort_worker(args) -> None:
     import numpy as np
     import onnxruntime as ort
     t_import = time.perf_counter() - t0
-    folder = os.path.join(args.export, "int8") if args.precision == "int8" else args.export
+    folder = os.path.join(args.export, "int8") if args.precision == "int8" else args.export   # fp32, fp32-pair
     tok = special_tokens(folder)
     so = ort.SessionOptions()
     so.intra_op_num_threads = args.threads
@@ -141,17 +145,33 @@ def timed(cmd):
     return p.stdout, rest, float(wall), int(rss) / 1024.0
 
 
+def onnxrun_models(a, prec):
+    """onnxrun's model arguments: "fp32" and "int8" give the export folder (the CLI picks the files:
+    decoder_model_merged.onnx for fp32 when present, the int8/ pair with --int8); "fp32-pair" names
+    encoder_model, decoder_model and decoder_with_past_model, the graphs the ORT loop runs."""
+    if prec == "fp32-pair":
+        return [os.path.join(a.export, g + ".onnx") for g in ("encoder_model", "decoder_model", "decoder_with_past_model")]
+    return [a.export] + (["--int8"] if prec == "int8" else [])
+
+
 def run_onnxrun(a, prec, b, t, src, out):
-    cmd = [a.onnxrun, a.export] + (["--int8"] if prec == "int8" else []) + [
+    models = onnxrun_models(a, prec)
+    cmd = [a.onnxrun] + models + [
         "--ids", "--batch-size", str(b), "--threads", str(t), "--max-length", str(a.max_length),
         "--verbose", "--input", src, "--output", out]
     _, err, wall, rss = timed(cmd)
-    summary = [l for l in err.split("\n") if "tokens/s" in l][-1]   # "N sentences, N tokens, R tokens/s, S s"
+    summary = [l for l in err.split("\n") if "tokens/s" in l][-1]   # "N sentences, N tokens, R tokens/s, S.SS s"
     parts = [p.strip() for p in summary.split(",")]
-    # the rate is printed from the unrounded time, the seconds with 2 decimals only
     tokens, rate, secs = int(parts[1].split()[0]), float(parts[2].split()[0]), float(parts[3].split()[0])
-    decode = tokens / rate if rate > 0 else secs
-    return {"tokens": tokens, "decode": decode, "load": wall - decode, "wall": wall, "rss": rss}
+    # rate is an integer computed from the unrounded time, secs has 2 decimals: use the more precise one
+    decode = tokens / rate if rate > 0 and 0.5 / rate < 0.005 / max(secs, 1e-9) else secs
+    # load: a fresh process on an empty input (process start + Translator creation, nothing decoded)
+    empty = os.path.join(os.path.dirname(out), "empty.ids")
+    open(empty, "w").close()
+    _, _, load_wall, load_rss = timed([a.onnxrun] + models + ["--ids", "--threads", str(t), "--input", empty,
+                                                              "--output", os.devnull])
+    return {"tokens": tokens, "decode": decode, "load": load_wall, "load_rss": load_rss, "wall": wall, "rss": rss,
+            "wall_minus_decode": wall - decode}
 
 
 def run_ort(a, prec, b, t, src, out):
@@ -176,11 +196,14 @@ def main() -> None:
     ap.add_argument("--onnxrun", default=os.path.join(ROOT, ".build", "release", "onnxrun"))
     ap.add_argument("--batches", default="1,64")
     ap.add_argument("--threads", default="1,2")
-    ap.add_argument("--precisions", default="fp32,int8")
+    ap.add_argument("--precisions", default="fp32,fp32-pair,int8",
+                    help="fp32: onnxrun EXPORT (merged decoder when present); fp32-pair: onnxrun with the "
+                         "encoder/decoder/decoder_with_past files ORT runs; int8: onnxrun EXPORT --int8")
     ap.add_argument("--max-length", type=int,
                     help="at most N generated tokens per sentence (default: the export's max_length - 1, else 64)")
     ap.add_argument("--b1-sentences", type=int,
                     help="batch-1 runs use only the first N sentences (both engines; for slow configurations)")
+    ap.add_argument("--repeat", type=int, default=1, help="runs per measurement; the median run is reported")
     ap.add_argument("--engines", default="onnxrun,ort")
     ap.add_argument("--json", help="also write all measurements here")
     # worker mode
@@ -212,7 +235,7 @@ def main() -> None:
         with open(src_path, "w") as f:
             f.write("\n".join(base[i % len(base)] for i in range(a.sentences)) + "\n")
     srcs = read_lines(src_path)
-    precs = [p for p in a.precisions.split(",") if p == "fp32" or os.path.isdir(os.path.join(a.export, "int8"))]
+    precs = [p for p in a.precisions.split(",") if p != "int8" or os.path.isdir(os.path.join(a.export, "int8"))]
     engines = a.engines.split(",")
     load0 = os.getloadavg()
     print(f"export {a.export}\nsources {src_path}: {len(srcs)} sentences, {sum(len(s.split()) for s in srcs)} tokens; "
@@ -232,8 +255,13 @@ def main() -> None:
                 outs = {}
                 for eng in engines:
                     out = os.path.join(tmp, f"{eng}_{prec}_b{b}_t{t}.ids")
-                    row[eng] = (run_onnxrun if eng == "onnxrun" else run_ort)(a, prec, b, t, src, out)
-                    row[eng]["tps"] = row[eng]["tokens"] / row[eng]["decode"] if row[eng]["decode"] > 0 else 0.0
+                    runs = []
+                    for _ in range(a.repeat):
+                        r = (run_onnxrun if eng == "onnxrun" else run_ort)(a, prec, b, t, src, out)
+                        r["tps"] = r["tokens"] / r["decode"] if r["decode"] > 0 else 0.0
+                        runs.append(r)
+                    runs.sort(key=lambda r: r["tps"])
+                    row[eng] = dict(runs[len(runs) // 2], all_tps=[r["tps"] for r in runs])   # the median run
                     outs[eng] = read_lines(out)
                 if len(outs) == 2:
                     x, y = outs.values()

@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""Makes the larger benchmark export: a random MarianMT "base" (d_model 512, 6 encoder + 6 decoder
+layers, 8 heads, FFN 2048, vocab 32000, 512 positions, about 61 M parameters) with the weight init of
+../shared/reference/translation-models.md, exported the standard way (optimum-onnx,
+text2text-generation-with-past: encoder_model, decoder_model, decoder_with_past_model,
+decoder_model_merged) and quantized with onnxruntime's quantize_dynamic into OUT/int8/ (per-tensor,
+QInt8 weights, the defaults). Also writes OUT/sources_64.ids: 64 sources of uniform random ids in
+[2, 31998], lengths 20-40, plus </s> (the note's benchmark sources).
+
+No tokenizer: run onnxrun with --ids. The export is about 830 MB (fp32 + int8) and is not committed.
+
+    /tmp/venv-tr/bin/python bench/translate/make_base_export.py /tmp/marian-base
+
+The venv is the one of scripts/requirements-translation.txt (torch from /opt/wheels, no accelerate:
+with accelerate importable optimum writes the dedup lm_head variant, which quantize_dynamic leaves
+in float).
+"""
+import argparse
+import importlib.util
+import json
+import os
+import shutil
+import sys
+import tempfile
+
+import numpy as np
+
+VOCAB = 32000
+EOS, UNK, PAD = 0, 1, VOCAB - 1          # </s>=0, <unk>=1, <pad>=31999 = decoder start token
+D_MODEL, LAYERS, HEADS, FFN, MAX_POS = 512, 6, 8, 2048, 512
+MAX_LENGTH = 65                           # HF max_length includes the start token: 64 generated tokens
+SEED = 20261124
+
+
+def build_model():
+    import torch
+    from transformers import GenerationConfig, MarianConfig, MarianMTModel
+    cfg = MarianConfig(
+        vocab_size=VOCAB, decoder_vocab_size=VOCAB, d_model=D_MODEL,
+        encoder_layers=LAYERS, decoder_layers=LAYERS,
+        encoder_attention_heads=HEADS, decoder_attention_heads=HEADS,
+        encoder_ffn_dim=FFN, decoder_ffn_dim=FFN, max_position_embeddings=MAX_POS,
+        activation_function="swish", scale_embedding=True, share_encoder_decoder_embeddings=True,
+        tie_word_embeddings=True, dropout=0.0, attention_dropout=0.0, activation_dropout=0.0,
+        pad_token_id=PAD, eos_token_id=EOS, decoder_start_token_id=PAD, forced_eos_token_id=None,
+        bos_token_id=EOS)
+    torch.manual_seed(SEED)
+    model = MarianMTModel(cfg).eval()
+    model.generation_config = GenerationConfig(
+        bad_words_ids=[[PAD]], bos_token_id=EOS, decoder_start_token_id=PAD, eos_token_id=EOS,
+        pad_token_id=PAD, max_length=MAX_LENGTH, num_beams=1, do_sample=False)
+    init_weights(model)
+    return model
+
+
+def init_weights(model) -> None:
+    """The note's recipe with d = 512: Linear N(0, (1.6/sqrt d)^2); q/k 1.6/sqrt d (encoder),
+    3.2/sqrt d (decoder self-attention), 4.8/sqrt d (cross-attention); fc2 rows centred; embeddings
+    N(0, 0.05^2) with the pad row 0; biases N(0, 0.02^2); LayerNorm gains N(1, 0.1^2), biases
+    N(0, 0.02^2); final_logits_bias N(0, 0.1^2)."""
+    import torch
+    g = torch.Generator().manual_seed(SEED + 1)
+    s = 1.0 / np.sqrt(D_MODEL)
+
+    def normal_(t, mean, std):
+        t.copy_(torch.randn(t.shape, generator=g, dtype=t.dtype) * std + mean)
+
+    with torch.no_grad():
+        for name, mod in model.named_modules():
+            if isinstance(mod, torch.nn.Linear):
+                if name.endswith("lm_head"):
+                    continue                                   # tied to shared
+                std = 1.6 * s
+                if name.endswith(("q_proj", "k_proj")):
+                    std = (4.8 if ".encoder_attn." in name else
+                           3.2 if name.startswith("model.decoder") else 1.6) * s
+                normal_(mod.weight, 0.0, std)
+                if name.endswith("fc2"):
+                    mod.weight -= mod.weight.mean(dim=1, keepdim=True)
+                if mod.bias is not None:
+                    normal_(mod.bias, 0.0, 0.02)
+            elif isinstance(mod, torch.nn.LayerNorm):
+                normal_(mod.weight, 1.0, 0.1)
+                normal_(mod.bias, 0.0, 0.02)
+        emb = model.model.shared.weight
+        normal_(emb, 0.0, 0.05)
+        emb[PAD] = 0.0
+        normal_(model.final_logits_bias, 0.0, 0.1)
+    assert model.lm_head.weight.data_ptr() == model.model.shared.weight.data_ptr()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("out", help="output folder (replaced)")
+    args = ap.parse_args()
+    if os.environ.get("PYTHONHASHSEED") != "0":
+        os.environ["PYTHONHASHSEED"] = "0"      # optimum's merge names shared initializers in set order
+        os.execv(sys.executable, [sys.executable] + sys.argv)
+    if importlib.util.find_spec("accelerate") is not None:
+        sys.exit("accelerate is importable: optimum would write the dedup (tied lm_head) variant")
+    import torch
+    torch.set_num_threads(2)
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from optimum.exporters.onnx import main_export
+
+    out = os.path.abspath(args.out)
+    tmp = tempfile.mkdtemp(prefix="marian-base-")
+    hf = os.path.join(tmp, "hf")
+    print("1. MarianMT base, recipe init")
+    model = build_model()
+    print(f"   {sum(p.numel() for p in model.parameters()) / 1e6:.2f} M parameters")
+    model.save_pretrained(hf)
+
+    print("2. optimum export (text2text-generation-with-past)")
+    onnx_dir = os.path.join(tmp, "onnx")
+    main_export(hf, output=onnx_dir, task="text2text-generation-with-past", do_validation=False,
+                device="cpu", library_name="transformers")
+    assert not [f for f in os.listdir(onnx_dir) if f.endswith(".onnx_data")], "external data written"
+    if os.path.isdir(out):
+        shutil.rmtree(out)
+    os.makedirs(os.path.join(out, "int8"))
+    graphs = ["encoder_model", "decoder_model", "decoder_with_past_model", "decoder_model_merged"]
+    for f in os.listdir(onnx_dir):
+        if not f.endswith(".onnx"):
+            shutil.copy(os.path.join(onnx_dir, f), os.path.join(out, f))
+            shutil.copy(os.path.join(onnx_dir, f), os.path.join(out, "int8", f))
+    for g in graphs:
+        shutil.copy(os.path.join(onnx_dir, g + ".onnx"), os.path.join(out, g + ".onnx"))
+
+    print("3. quantize_dynamic (per-tensor, QInt8 weights, QUInt8 activations)")
+    for g in graphs[:3]:
+        quantize_dynamic(os.path.join(out, g + ".onnx"), os.path.join(out, "int8", g + ".onnx"),
+                         weight_type=QuantType.QInt8, per_channel=False, reduce_range=False)
+
+    print("4. sources: 64 sentences of uniform random ids in [2, 31998], 20-40 tokens + </s>")
+    rng = np.random.default_rng(SEED + 2)
+    with open(os.path.join(out, "sources_64.ids"), "w") as f:
+        for _ in range(64):
+            n = int(rng.integers(20, 41))
+            f.write(" ".join(map(str, rng.integers(2, VOCAB - 1, size=n).tolist() + [EOS])) + "\n")
+    shutil.rmtree(tmp)
+    sizes = {os.path.relpath(os.path.join(d, f), out): os.path.getsize(os.path.join(d, f))
+             for d, _, fs in os.walk(out) for f in fs if f.endswith(".onnx")}
+    print(json.dumps({k: round(v / 1e6, 1) for k, v in sorted(sizes.items())}, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -41,19 +41,22 @@ final class ExecutionPlan {
     private var indexStorage: UnsafeMutableBufferPointer<Int32>
 
     /// Plans `graph`. `opsets` are the model's imports; `outerScope` the names an enclosing graph
-    /// defines (for subgraphs), which are read as captures.
+    /// defines (for subgraphs), which are read as captures, except `outerConstants`, which become
+    /// constants of this plan (so a subgraph's weights are packed like any other).
     /// `consumesPackedInitializers`: remove an initializer from `graph` once it is packed and
-    /// nothing else reads it (see `SessionOptions`).
+    /// nothing else reads it (see `SessionOptions`). `packs` shares packed weights across the plans
+    /// of one session (an `If`'s two branches reading one weight pack it once).
     init(graph: Graph, opsets: [String: Int], registry: OpRegistry, outerScope: [String: TensorType?] = [:],
-         depth: Int = 0, consumesPackedInitializers: Bool = false) throws(InterpreterError) {
+         outerConstants: [String: Tensor] = [:], depth: Int = 0, consumesPackedInitializers: Bool = false,
+         packs: PackCache = PackCache()) throws(InterpreterError) {
         self.graphName = graph.name
         self.indexStorage = UnsafeMutableBufferPointer(start: nil, count: 0)
         guard depth <= Graph.maximumNestingDepth else {
             throw .plan(GraphError(.nestingTooDeep(limit: Graph.maximumNestingDepth)))
         }
         do { try graph.sortTopologically(outerScope: Set(outerScope.keys)) } catch { throw .plan(error) }
-        try build(graph, opsets: opsets, registry: registry, outerScope: outerScope, depth: depth,
-                  consumesPackedInitializers: consumesPackedInitializers)
+        try build(graph, opsets: opsets, registry: registry, outerScope: outerScope, outerConstants: outerConstants,
+                  depth: depth, consumesPackedInitializers: consumesPackedInitializers, packs: packs)
     }
 
     deinit { indexStorage.deallocate() }
@@ -74,7 +77,8 @@ final class ExecutionPlan {
     }
 
     private func build(_ graph: Graph, opsets: [String: Int], registry: OpRegistry, outerScope: [String: TensorType?],
-                       depth: Int, consumesPackedInitializers: Bool) throws(InterpreterError) {
+                       outerConstants: [String: Tensor], depth: Int, consumesPackedInitializers: Bool,
+                       packs: PackCache) throws(InterpreterError) {
         // Readers per value (node inputs, subgraph captures, graph outputs): a packed weight whose
         // only reader is its packing op need not stay.
         var readers: [String: Int] = [:]
@@ -97,6 +101,12 @@ final class ExecutionPlan {
         }
         func slot(reading name: String, _ label: String) throws(InterpreterError) -> Int32 {
             if let s = slotOf[name] { return s }
+            if let t = outerConstants[name] {
+                let s = newSlot(name)
+                constantValue[s] = t
+                valueTypes[name] = t.type
+                return s
+            }
             guard let outer = outerScope[name] else {
                 throw .plan(GraphError(.undefinedValue(name), context: ["graph '\(graph.name)'", label]))
             }
@@ -128,13 +138,18 @@ final class ExecutionPlan {
             // Subgraphs: plan them with every name visible here; their captures are reads of this node.
             let subgraphs = node.subgraphs
             var visible: [String: TensorType?] = [:]
+            var visibleConstants: [String: Tensor] = [:]
             if !subgraphs.isEmpty {
                 visible = outerScope
-                for (name, _) in slotOf { visible[name] = valueTypes[name] }
+                visibleConstants = outerConstants
+                for (name, s) in slotOf {
+                    visible[name] = valueTypes[name]
+                    visibleConstants[name] = constantValue[s]
+                }
             }
             for sub in subgraphs where subplans[ObjectIdentifier(sub)] == nil {
                 let plan = try ExecutionPlan(graph: sub, opsets: opsets, registry: registry, outerScope: visible,
-                                             depth: depth + 1)
+                                             outerConstants: visibleConstants, depth: depth + 1, packs: packs)
                 subplans[ObjectIdentifier(sub)] = plan
                 for (name, _) in plan.captures { reads.append(try slot(reading: name, label)) }
             }
@@ -167,7 +182,7 @@ final class ExecutionPlan {
             var planned: any Operator = op
             if let p = op as? any PrepacksConstantInput, p.prepackableInput < inputSlots.count,
                inputSlots[p.prepackableInput] >= 0, let value = constantValue[inputSlots[p.prepackableInput]] {
-                do { planned = try p.prepacking(constant: value) }
+                do { planned = try packs.packed(p, constant: value) }
                 catch { throw .plan(error.within(label).within("graph '\(graph.name)'")) }
                 if (planned as? any PrepacksConstantInput)?.prepackedB != nil {
                     let packed = inputSlots[p.prepackableInput]
@@ -219,5 +234,32 @@ final class ExecutionPlan {
         steps = pending.enumerated().map { i, p in
             Step(op: p.op, label: p.label, inputs: place(p.inputs), outputs: place(p.outputs), release: place(releaseAt[i]))
         }
+    }
+}
+
+/// Packed versions of ops, by (op, weight), while one session's plans are built: the same op over
+/// the same weight is packed once and shared. Weights are held weakly, so packing still lets the
+/// original go (a dead weight's identity cannot be mistaken for a new one's).
+final class PackCache {
+    private struct Key: Hashable {
+        let op: AnyHashable
+        let storage: ObjectIdentifier
+        let dataType: DataType
+        let shape: [Int]
+    }
+    private struct Entry {
+        weak var storage: TensorStorage?
+        let op: any Operator
+    }
+    private var packed: [Key: Entry] = [:]
+
+    func packed(_ op: any PrepacksConstantInput, constant: Tensor) throws(OpError) -> any Operator {
+        guard let hashable = op as? any Hashable else { return try op.prepacking(constant: constant) }
+        let key = Key(op: AnyHashable(hashable), storage: ObjectIdentifier(constant.storage),
+                      dataType: constant.dataType, shape: constant.shape)
+        if let hit = packed[key], hit.storage === constant.storage { return hit.op }
+        let result = try op.prepacking(constant: constant)
+        packed[key] = Entry(storage: constant.storage, op: result)
+        return result
     }
 }

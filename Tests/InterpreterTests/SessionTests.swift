@@ -197,4 +197,19 @@ let opsets = ["": 21, "test": 1]
         let b = try session.run(["x": x])
         #expect(a["y"]?.toArray(Float.self) == b["y"]?.toArray(Float.self))
     }
+
+    /// A merged decoder's weights live in the outer graph and are read by both If branches: each
+    /// branch plan packs them as its own constants, and the two branches share one packed copy.
+    @Test func weightsCapturedByIfBranchesArePackedOnce() throws {
+        let path = URL(fileURLWithPath: PrepackingTests.sample).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("marian-tiny/decoder_model_merged.onnx").path
+        let model = try ModelLoader.load(path: path)
+        let plan = try ExecutionPlan(graph: model.graph, opsets: model.opsetImports, registry: .standard)
+        let branches = Array(plan.subplans.values)
+        #expect(branches.count == 2)
+        let packed = branches.map { $0.steps.compactMap { ($0.op as? any PrepacksConstantInput)?.prepackedB } }
+        #expect(packed.allSatisfy { !$0.isEmpty })
+        let first = Set(packed[0]), second = Set(packed[1])  // PrepackedB compares by packed-object identity
+        #expect(!first.isDisjoint(with: second), "the branches should share packed weights")
+    }
 }

@@ -12,7 +12,7 @@ struct TranslateCommand: OutputCommand {
             Models: ENCODER DECODER [DECODER_WITH_PAST], where DECODER is decoder_model_merged.onnx \
             (KV cache through its If), decoder_model.onnx with decoder_with_past_model.onnx, or \
             decoder_model.onnx alone (no cache: correct but slower); or one MODEL_DIR holding an \
-            export, from which the files are picked (the decoder pair before the merged decoder; int8 \
+            export, from which the files are picked (the merged decoder before the decoder pair; int8 \
             ones with --int8 or when they are the only ones). config.json / generation_config.json beside the encoder give the special tokens \
             and the maximum length.
 
@@ -193,16 +193,13 @@ struct ExportFiles {
             let p = (dir as NSString).appendingPathComponent(name)
             return FileManager.default.fileExists(atPath: p) ? p : nil
         }
-        // The decoder pair is preferred to the merged decoder: their weights are packed once per
-        // plan, while the merged decoder's sit outside its If branches and are not packed yet.
+        // The merged decoder is preferred: one graph whose If branches share one packed copy of the
+        // weights, where the decoder pair packs the decoder's weights once per graph.
         func float32() -> ExportFiles? {
             guard let e = file("encoder_model.onnx") else { return nil }
-            if let d = file("decoder_model.onnx"), let p = file("decoder_with_past_model.onnx") {
-                return ExportFiles(encoder: e, decoder: d, decoderWithPast: p)
-            }
             if let m = file("decoder_model_merged.onnx") { return ExportFiles(encoder: e, decoder: m, decoderWithPast: nil) }
             guard let d = file("decoder_model.onnx") else { return nil }
-            return ExportFiles(encoder: e, decoder: d, decoderWithPast: nil)
+            return ExportFiles(encoder: e, decoder: d, decoderWithPast: file("decoder_with_past_model.onnx"))
         }
         func quantized() -> ExportFiles? {
             for (prefix, suffix) in [("int8/", ""), ("", "_quantized"), ("", "_int8")] {

@@ -134,13 +134,17 @@ def build_model():
     return model
 
 
-def init_weights(model, emb_std: float = 0.1, flb_std: float = 0.1) -> None:
-    """The reference note's recipe (translation-models.md) scaled to d = d_model = 64. The embedding
-    std is 0.1 rather than 0.05 so that the scaled input embedding (×√d) and the logit std (√d·std,
-    about 0.8) are the same as with the note's d = 256 (0.05·√256 = 0.1·√64)."""
+def init_weights(model, emb_std: float = 0.1, flb_std: float = 0.1, seed: int = SEED, pad: int = PAD) -> None:
+    """The reference note's recipe (translation-models.md) for d = model.config.d_model: Linear
+    N(0, (1.6/√d)²); q/k 1.6/√d (encoder), 3.2/√d (decoder self-attention), 4.8/√d (cross-attention);
+    fc2 rows centred; embeddings N(0, emb_std²) with the pad row 0; biases N(0, 0.02²); LayerNorm
+    gains N(1, 0.1²), biases N(0, 0.02²); final_logits_bias N(0, flb_std²). Also used by
+    bench/translate/make_base_export.py. For this fixture (d = 64) the embedding std is 0.1 rather
+    than the note's 0.05, so that the scaled input embedding (×√d) and the logit std (√d·std, about
+    0.8) are the same as with the note's d = 256 (0.05·√256 = 0.1·√64)."""
     import torch
-    g = torch.Generator().manual_seed(SEED + 1)
-    s = 1.0 / np.sqrt(D_MODEL)
+    g = torch.Generator().manual_seed(seed + 1)
+    s = 1.0 / np.sqrt(model.config.d_model)
 
     def normal_(t, mean, std):
         t.copy_(torch.randn(t.shape, generator=g, dtype=t.dtype) * std + mean)
@@ -164,7 +168,7 @@ def init_weights(model, emb_std: float = 0.1, flb_std: float = 0.1) -> None:
                 normal_(mod.bias, 0.0, 0.02)
         emb = model.model.shared.weight
         normal_(emb, 0.0, emb_std)
-        emb[PAD] = 0.0
+        emb[pad] = 0.0
         normal_(model.final_logits_bias, 0.0, flb_std)
     assert model.lm_head.weight.data_ptr() == model.model.shared.weight.data_ptr()
 

@@ -54,39 +54,13 @@ def build_model():
 
 
 def init_weights(model) -> None:
-    """The note's recipe with d = 512: Linear N(0, (1.6/sqrt d)^2); q/k 1.6/sqrt d (encoder),
-    3.2/sqrt d (decoder self-attention), 4.8/sqrt d (cross-attention); fc2 rows centred; embeddings
-    N(0, 0.05^2) with the pad row 0; biases N(0, 0.02^2); LayerNorm gains N(1, 0.1^2), biases
-    N(0, 0.02^2); final_logits_bias N(0, 0.1^2)."""
-    import torch
-    g = torch.Generator().manual_seed(SEED + 1)
-    s = 1.0 / np.sqrt(D_MODEL)
-
-    def normal_(t, mean, std):
-        t.copy_(torch.randn(t.shape, generator=g, dtype=t.dtype) * std + mean)
-
-    with torch.no_grad():
-        for name, mod in model.named_modules():
-            if isinstance(mod, torch.nn.Linear):
-                if name.endswith("lm_head"):
-                    continue                                   # tied to shared
-                std = 1.6 * s
-                if name.endswith(("q_proj", "k_proj")):
-                    std = (4.8 if ".encoder_attn." in name else
-                           3.2 if name.startswith("model.decoder") else 1.6) * s
-                normal_(mod.weight, 0.0, std)
-                if name.endswith("fc2"):
-                    mod.weight -= mod.weight.mean(dim=1, keepdim=True)
-                if mod.bias is not None:
-                    normal_(mod.bias, 0.0, 0.02)
-            elif isinstance(mod, torch.nn.LayerNorm):
-                normal_(mod.weight, 1.0, 0.1)
-                normal_(mod.bias, 0.0, 0.02)
-        emb = model.model.shared.weight
-        normal_(emb, 0.0, 0.05)
-        emb[PAD] = 0.0
-        normal_(model.final_logits_bias, 0.0, 0.1)
-    assert model.lm_head.weight.data_ptr() == model.model.shared.weight.data_ptr()
+    """The note's recipe with d = 512 and embedding std 0.05: the fixture script's `init_weights`."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts",
+                        "make_translation_fixtures.py")
+    spec = importlib.util.spec_from_file_location("make_translation_fixtures", path)
+    fixtures = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fixtures)
+    fixtures.init_weights(model, emb_std=0.05, flb_std=0.1, seed=SEED, pad=PAD)
 
 
 def main() -> None:

@@ -88,33 +88,16 @@ struct TranslateCommand: OutputCommand {
         let tokenizer = try ids ? nil : Self.tokenizer(beside: directory.isEmpty ? "." : directory)
         let progress = Progress(total: lines.count)
         let started = Date()
-        var translations: [String] = []
-        var tokens = 0
-        var start = 0
-        // Chunks of a few batches, so that the progress bar moves and memory stays bounded.
-        let chunk = max(batchSize, 1) * 4
-        while start < lines.count {
-            let part = Array(lines[start..<min(start + chunk, lines.count)])
-            do {
-                let sources: [[Int]]
-                if let tokenizer {
-                    sources = try part.enumerated().map { i, text throws(CLIError) in
-                        do { return text.isEmpty ? [] : try tokenizer.encode(text) }
-                        catch { throw CLIError("line \(start + i + 1): \(error)") }
-                    }
-                } else {
-                    sources = try Self.parseIDs(part, firstLine: start + 1)
-                }
-                let results = try translator.translate(sources)
-                tokens += results.reduce(0) { $0 + $1.count }
-                for ids in results {
-                    if let tokenizer { translations.append(try tokenizer.decode(ids)) }
-                    else { translations.append(ids.map(String.init).joined(separator: " ")) }
-                }
-            } catch let error as CLIError { throw error } catch { throw CLIError("\(error)") }
-            start += part.count
-            progress.update(start)
-        }
+        let translations: [String]
+        let tokens: Int
+        do {
+            let sources = try tokenizer.map { (t) throws(TranslateError) in try Translator.encode(lines, tokenizer: t) }
+                ?? Self.parseIDs(lines, firstLine: 1)
+            let results = try translator.translate(sources) { progress.update($0) }
+            tokens = results.reduce(0) { $0 + $1.count }
+            translations = try tokenizer.map { (t) throws(TranslateError) in try Translator.decode(results, tokenizer: t) }
+                ?? results.map { $0.map(String.init).joined(separator: " ") }
+        } catch let error as CLIError { throw error } catch { throw CLIError("\(error)") }
         progress.finish()
         let elapsed = Date().timeIntervalSince(started)
         try write(translations, to: out)

@@ -69,8 +69,9 @@ public final class Translator: Sendable {
 
     /// Translates each source (encoder input ids, final `</s>` included) into target ids (without
     /// the decoder start token and the final `</s>`). Sources are decoded in batches of
-    /// `options.batchSize` in input order; an empty source gives an empty translation.
-    public func translate(_ sources: [[Int]]) throws(TranslateError) -> [[Int]] {
+    /// `options.batchSize` in input order; an empty source gives an empty translation. `progress`
+    /// is called after each batch with the number of sources (from the start) that are done.
+    public func translate(_ sources: [[Int]], progress: ((Int) -> Void)? = nil) throws(TranslateError) -> [[Int]] {
         for (line, ids) in sources.enumerated() { try check(ids, line: line + 1) }
         let search = GreedySearch(encoder: encoder, decoder: decoder, decoderWithPast: decoderWithPast, layout: layout,
                                   config: config, maxNewTokens: maxNewTokens)
@@ -82,6 +83,7 @@ public final class Translator: Sendable {
             let outputs = try search.run(chunk.map { sources[$0] })
             for (i, out) in zip(chunk, outputs) { results[i] = out }
             start += chunk.count
+            progress?(start < nonEmpty.count ? nonEmpty[start] : sources.count)
         }
         return results
     }
@@ -98,6 +100,11 @@ public final class Translator: Sendable {
     /// Translates text with `tokenizer` (Marian: source.spm segmentation, vocab.json ids, target.spm
     /// detokenization). An empty line translates to an empty line without running the model.
     public func translate(texts: [String], tokenizer: MarianTokenizer) throws(TranslateError) -> [String] {
+        try Translator.decode(translate(Translator.encode(texts, tokenizer: tokenizer)), tokenizer: tokenizer)
+    }
+
+    /// Source ids of each line (an empty line gives no ids); errors name the line (1-based).
+    public static func encode(_ texts: [String], tokenizer: MarianTokenizer) throws(TranslateError) -> [[Int]] {
         var sources: [[Int]] = []
         sources.reserveCapacity(texts.count)
         for (line, text) in texts.enumerated() {
@@ -105,7 +112,11 @@ public final class Translator: Sendable {
             do { sources.append(try tokenizer.encode(text)) }
             catch { throw TranslateError(.input(line: line + 1, problem: "\(error)")) }
         }
-        let outputs = try translate(sources)
+        return sources
+    }
+
+    /// Text of each generated id sequence.
+    public static func decode(_ outputs: [[Int]], tokenizer: MarianTokenizer) throws(TranslateError) -> [String] {
         var results: [String] = []
         results.reserveCapacity(outputs.count)
         for (line, ids) in outputs.enumerated() {

@@ -51,6 +51,10 @@ import Testing
                     contains: "line 1: 'x' is not a token id")
         expectError(runCLI([Self.model, "--ids", "--input", try dir.write("b.txt", Array("5 0\n5 70000 0\n".utf8))]),
                     contains: "line 2: token id 70000 is outside the vocabulary")
+        // Line numbers count from the start of the input, across batches.
+        let many = String(repeating: "5 0\n", count: 6) + "5 70000 0\n"
+        expectError(runCLI([Self.model, "--ids", "--batch-size", "1", "--input", try dir.write("d.txt", Array(many.utf8))]),
+                    contains: "line 7: token id 70000 is outside the vocabulary")
         expectError(runCLI([Self.model + "/encoder_model.onnx", "/no/such/decoder.onnx"]),
                     contains: "/no/such/decoder.onnx: no such file or directory")
         expectError(runCLI([Self.model + "/encoder_model.onnx", Self.model + "/encoder_model.onnx", "--ids",

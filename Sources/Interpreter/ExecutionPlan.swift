@@ -11,6 +11,8 @@ struct Step {
     let outputs: UnsafeBufferPointer<Int32>
     /// Slots whose last reader is this step; emptied (and their buffers recycled) after it runs.
     let release: UnsafeBufferPointer<Int32>
+    /// True when the op does not read padded tensors: padded inputs are densified for it.
+    let densifiesInputs: Bool
 }
 
 /// A graph turned into a flat list of op calls over numbered value slots, built once.
@@ -34,6 +36,8 @@ final class ExecutionPlan {
     /// Values read from the enclosing graph, bound when a subgraph plan starts.
     private(set) var captures: [(name: String, slot: Int32)] = []
     private(set) var steps: [Step] = []
+    /// The most inputs any step takes (the frame keeps that many scratch slots for densified inputs).
+    private(set) var maxStepInputs = 0
     /// Plans of the subgraphs held by this graph's nodes, by graph identity.
     private(set) var subplans: [ObjectIdentifier: ExecutionPlan] = [:]
     /// Known types of values, from declarations, constants and forward inference.
@@ -232,8 +236,10 @@ final class ExecutionPlan {
             return UnsafeBufferPointer(start: start, count: values.count)
         }
         steps = pending.enumerated().map { i, p in
-            Step(op: p.op, label: p.label, inputs: place(p.inputs), outputs: place(p.outputs), release: place(releaseAt[i]))
+            Step(op: p.op, label: p.label, inputs: place(p.inputs), outputs: place(p.outputs), release: place(releaseAt[i]),
+                 densifiesInputs: !type(of: p.op).acceptsPaddedInputs)
         }
+        maxStepInputs = pending.map(\.inputs.count).max() ?? 0
     }
 }
 

@@ -11,10 +11,18 @@ public struct SessionOptions: Sendable {
     /// never both resident (peak memory near the weights' size). The caller must not use the model
     /// afterwards.
     public var consumesPackedInitializers: Bool
+    /// When true, `run` may return padded tensors (`Tensor.isDense == false`): a graph output that
+    /// an op appended in place into a padded input (a KV cache `Concat`) comes back as that padded
+    /// view, so the caller can feed it to the next run and have the append happen in place again.
+    /// When false (the default) every output is dense (`isDense`: a padded one is copied unless its
+    /// capacity is full, which lays it out densely).
+    public var returnsPaddedOutputs: Bool
 
-    public init(registry: OpRegistry = .standard, consumesPackedInitializers: Bool = false) {
+    public init(registry: OpRegistry = .standard, consumesPackedInitializers: Bool = false,
+                returnsPaddedOutputs: Bool = false) {
         self.registry = registry
         self.consumesPackedInitializers = consumesPackedInitializers
+        self.returnsPaddedOutputs = returnsPaddedOutputs
     }
 }
 
@@ -26,6 +34,7 @@ public struct SessionOptions: Sendable {
 public final class Session: Sendable {
     private let plan: ExecutionPlanBox
     private let frame: Mutex<FrameBox>
+    private let returnsPaddedOutputs: Bool
 
     /// The inputs a caller may feed (those with an initializer default are optional).
     public let inputs: [ValueInfo]
@@ -38,6 +47,7 @@ public final class Session: Sendable {
                                      consumesPackedInitializers: options.consumesPackedInitializers)
         self.plan = ExecutionPlanBox(plan)
         self.frame = Mutex(FrameBox(Frame(plan: plan, pool: BufferPool())))
+        self.returnsPaddedOutputs = options.returnsPaddedOutputs
         self.inputs = model.graph.inputs
         self.outputs = model.graph.outputs
     }
@@ -49,6 +59,7 @@ public final class Session: Sendable {
     public var stepCount: Int { plan.plan.steps.count }
 
     /// Runs the model on `feeds` (by input name) and returns every graph output by name.
+    /// Feeds may be padded tensors; outputs are dense unless `SessionOptions.returnsPaddedOutputs`.
     /// Inputs are checked against the declared element type, rank and static dimensions. Symbolic
     /// dimensions are not required to agree across inputs, as in ONNX Runtime: exports rely on it
     /// (a merged decoder's empty first-step past shares its length's name with the encoder output).
@@ -63,7 +74,12 @@ public final class Session: Sendable {
                 guard let t = frame.slots[Int(s)] else {
                     throw InterpreterError(.execution("graph output '\(name)' has no value"))
                 }
-                results[name] = t
+                if t.isDense || returnsPaddedOutputs {
+                    results[name] = t
+                } else {
+                    do { results[name] = try t.densified() }
+                    catch { throw InterpreterError(.execution("graph output '\(name)': \(error)")) }
+                }
             }
             return results
         }
@@ -83,6 +99,7 @@ public final class Session: Sendable {
                 try Session.check(tensor, against: type, name: info.name)
             }
             frame.slots[Int(slot)] = tensor
+            if tensor.isPadded { frame.hasPaddedValues = true }
         }
     }
 

@@ -3,12 +3,16 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// Bytes behind one or more tensors: owned (64-byte aligned, freed on deinit) or a view into memory
 /// someone else owns (an `mmap` of a model file), which `owner` keeps alive.
 ///
 /// Storage is shared by views (`Tensor.reshaped`); code that writes into a storage must be the only
-/// holder of it (`isKnownUniquelyReferenced`) or have allocated it itself.
+/// holder of it (`isKnownUniquelyReferenced`) or have allocated it itself. The one exception is
+/// appending rows to a padded tensor (`Tensor.appendingRows(_:)`): the storage's *append mark*
+/// (rows per slab handed out so far) is claimed atomically, so a writer only ever writes rows no
+/// existing view covers.
 public final class TensorStorage: @unchecked Sendable {
     /// Alignment of owned storage, enough for any AVX-512 load.
     public static let alignment = 64
@@ -22,6 +26,9 @@ public final class TensorStorage: @unchecked Sendable {
     /// True when this storage allocated `bytes` itself (and frees them); false for views.
     public var ownsMemory: Bool { ownsBytes && byteCount > 0 }
     private let owner: AnyObject?
+    /// Rows per slab that padded views of this storage cover (-1 for storage no padded tensor was
+    /// allocated on).
+    private let appendMark = Atomic<Int>(-1)
 
     /// Allocates `byteCount` bytes, 64-byte aligned, not initialized unless `zeroed`.
     /// Throws instead of trapping when the size is negative, larger than physical memory, or the
@@ -63,6 +70,17 @@ public final class TensorStorage: @unchecked Sendable {
 
     /// Where `bytes` points for storage that has none of its own; allocated once, never freed.
     nonisolated(unsafe) private static let placeholder = UnsafeMutableRawPointer.allocate(byteCount: alignment, alignment: alignment)
+
+    /// Rows per slab handed out to padded views so far; -1 unless a padded tensor was allocated here.
+    public var appendedRows: Int { appendMark.load(ordering: .acquiring) }
+
+    /// Starts the append mark of freshly allocated padded storage at `rows`.
+    func resetAppendMark(_ rows: Int) { appendMark.store(rows, ordering: .releasing) }
+
+    /// Moves the append mark from `rows` to `rows + count` if it is at `rows`; false otherwise.
+    func claimRows(from rows: Int, count: Int) -> Bool {
+        appendMark.compareExchange(expected: rows, desired: rows + count, ordering: .acquiringAndReleasing).exchanged
+    }
 
     deinit {
         if ownsBytes { free(bytes) }

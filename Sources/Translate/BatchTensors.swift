@@ -6,7 +6,8 @@ import Glibc
 import Darwin
 #endif
 
-/// Tensor helpers of the decoding loop. Contracts: batch is always axis 0; tensors are dense.
+/// Tensor helpers of the decoding loop. Contracts: batch is always axis 0; tensors are dense except
+/// self-attention caches, which are padded along axis `rank - 2` (see `Tensor`).
 enum BatchTensors {
     /// int64 [rows.count, width]: each row left-aligned, padded with `pad`.
     static func ids(_ rows: [[Int]], width: Int, pad: Int) throws(GraphError) -> Tensor {
@@ -43,8 +44,26 @@ enum BatchTensors {
         return try Tensor(allocating: dataType, shape: shape)
     }
 
-    /// Rows `keep` (indices into axis 0, ascending) of `t`, copied into a new tensor.
+    /// Rows `keep` (indices into axis 0, ascending) of `t`, copied into a new tensor. A padded `t`
+    /// of rank >= 3 gives a padded tensor of the same row capacity (only valid rows are copied);
+    /// a padded one of rank 2 (whose axis 0 is the padded axis) a dense one.
     static func rows(_ t: Tensor, _ keep: [Int]) throws(GraphError) -> Tensor {
+        if t.isPadded {
+            guard t.rank >= 3 else { return try rows(t.densified(), keep) }
+            var shape = t.shape
+            shape[0] = keep.count
+            let out = try Tensor(allocating: t.dataType, shape: shape, rowCapacity: t.rowCapacity)
+            let es = t.dataType.storageSize
+            let validBytes = t.shape[t.rank - 2] * t.shape[t.rank - 1] * es, pitchBytes = t.slabPitch * es
+            let slabsPerRow = t.shape[0] == 0 ? 0 : t.slabCount / t.shape[0]
+            guard validBytes > 0 else { return out }
+            for (i, r) in keep.enumerated() {
+                for j in 0..<slabsPerRow {
+                    memcpy(out.data + (i * slabsPerRow + j) * pitchBytes, t.data + (r * slabsPerRow + j) * pitchBytes, validBytes)
+                }
+            }
+            return out
+        }
         var shape = t.shape
         let rowBytes = t.shape.isEmpty || t.shape[0] == 0 ? 0 : t.byteCount / t.shape[0]
         shape[0] = keep.count

@@ -7,13 +7,27 @@ import ONNXGraph
 /// of each active sentence; a sentence that emits EOS or reaches `maxNewTokens` leaves the batch,
 /// and every per-sentence tensor (encoder states and mask, caches) keeps only the remaining rows,
 /// so no step computes finished sentences. Output order is input order.
+///
+/// KV cache: the self-attention caches (not the cross-attention ones, which are fixed after the
+/// first step) are kept as padded tensors (`Tensor.rowCapacity` > length): the first dense present
+/// is copied once into padded storage of `min(initialCacheRows, maxNewTokens)` rows (at least one
+/// spare), and from then on the decoder's `Concat(past, new)` appends the new position in place
+/// and returns a view of the same storage (doubling the capacity when it is full), so a step copies
+/// one position per cache, not the whole cache. Finished sentences' rows are dropped by a copy of
+/// the valid rows that keeps the padding. A cache the graph returns dense although it was fed
+/// padded is left dense from then on (the graph does not append in place).
 struct GreedySearch {
+    /// Rows per sequence allocated for a self-attention cache at first (doubled when full).
+    static let initialCacheRows = 32
+
     let encoder: Session
     let decoder: Session
     let decoderWithPast: Session?
     let layout: Seq2SeqLayout
     let config: GenerationConfig
     let maxNewTokens: Int
+    /// Called after each step with the step index and the cache the next step will be fed (tests).
+    var observeStep: ((Int, [String: Tensor]) -> Void)? = nil
 
     /// Outputs without the decoder start token and without the final EOS.
     func run(_ sources: [[Int]]) throws(TranslateError) -> [[Int]] {
@@ -37,6 +51,8 @@ struct GreedySearch {
         var active = Array(sources.indices)
         var generated = Array(repeating: [Int](), count: sources.count)
         var cache: [String: Tensor] = [:]
+        // Self-attention caches that came back dense after being fed padded: not padded again.
+        var staysDense: Set<String> = []
         let suppressed = Set(config.suppressedTokenIDs)
         var step = 0
         while !active.isEmpty && step < maxNewTokens {
@@ -85,7 +101,15 @@ struct GreedySearch {
             if layout.mode != .noCache {
                 let bindings = (layout.mode == .pair ? layout.decoderWithPast?.cache : layout.decoder.cache) ?? []
                 for binding in bindings where step == 0 || !binding.isCrossAttention {
-                    if let t = out[binding.present] { cache[binding.past] = t }
+                    guard var t = out[binding.present] else { continue }
+                    if !binding.isCrossAttention && !t.isPadded && t.rank >= 2 && !staysDense.contains(binding.past) {
+                        if let fed = feeds[binding.past], fed.isPadded { staysDense.insert(binding.past) } else {
+                            let rows = t.shape[t.rank - 2]
+                            let capacity = max(min(GreedySearch.initialCacheRows, maxNewTokens), rows + 1)
+                            do { t = try t.padded(rowCapacity: capacity) } catch { throw TranslateError(.run("\(error)")) }
+                        }
+                    }
+                    cache[binding.past] = t
                 }
             }
 
@@ -95,7 +119,9 @@ struct GreedySearch {
                 generated[sentence].append(next[row])
                 if generated[sentence].count < maxNewTokens { keep.append(row) }
             }
-            if keep.count != active.count {
+            if keep.isEmpty {
+                active = []
+            } else if keep.count != active.count {
                 do {
                     hidden = try BatchTensors.rows(hidden, keep)
                     mask = try BatchTensors.rows(mask, keep)
@@ -103,6 +129,7 @@ struct GreedySearch {
                 } catch { throw TranslateError(.run("\(error)")) }
                 active = keep.map { active[$0] }
             }
+            observeStep?(step, cache)
             step += 1
         }
         return generated

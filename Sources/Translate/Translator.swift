@@ -37,7 +37,10 @@ public final class Translator: Sendable {
         func session(_ path: String) throws(TranslateError) -> Session {
             let model: Model
             do { model = try ModelLoader.load(path: path) } catch { throw TranslateError(.file(path: path, problem: "\(error)")) }
-            do { return try Session(model: model, options: SessionOptions(consumesPackedInitializers: true)) } catch { throw TranslateError(.file(path: path, problem: "\(error)")) }
+            // Padded outputs: self-attention caches come back as the padded views their Concat
+            // appended into, and go back in as the next step's past (see GreedySearch).
+            let options = SessionOptions(consumesPackedInitializers: true, returnsPaddedOutputs: true)
+            do { return try Session(model: model, options: options) } catch { throw TranslateError(.file(path: path, problem: "\(error)")) }
         }
         let e = try session(encoder), d = try session(decoder)
         let p = try decoderWithPast.map { (path) throws(TranslateError) in try session(path) }
@@ -73,8 +76,7 @@ public final class Translator: Sendable {
     /// is called after each batch with the number of sources (from the start) that are done.
     public func translate(_ sources: [[Int]], progress: ((Int) -> Void)? = nil) throws(TranslateError) -> [[Int]] {
         for (line, ids) in sources.enumerated() { try check(ids, line: line + 1) }
-        let search = GreedySearch(encoder: encoder, decoder: decoder, decoderWithPast: decoderWithPast, layout: layout,
-                                  config: config, maxNewTokens: maxNewTokens)
+        let search = makeSearch()
         var results = Array(repeating: [Int](), count: sources.count)
         let nonEmpty = sources.indices.filter { !sources[$0].isEmpty }
         var start = 0
@@ -86,6 +88,12 @@ public final class Translator: Sendable {
             progress?(start < nonEmpty.count ? nonEmpty[start] : sources.count)
         }
         return results
+    }
+
+    /// The greedy search over this translator's sessions.
+    func makeSearch() -> GreedySearch {
+        GreedySearch(encoder: encoder, decoder: decoder, decoderWithPast: decoderWithPast, layout: layout,
+                     config: config, maxNewTokens: maxNewTokens)
     }
 
     private func check(_ ids: [Int], line: Int) throws(TranslateError) {

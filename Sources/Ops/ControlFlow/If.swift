@@ -2,8 +2,11 @@ import ONNXGraph
 
 /// `If(cond) → outputs`: runs `then_branch` when the single element of `cond` is true, else
 /// `else_branch`. Both branches take no inputs, capture outer values by name, and produce as many
-/// outputs as the node has (their shapes may differ between branches).
+/// outputs as the node has (their shapes may differ between branches). Branch outputs are
+/// forwarded as they are, padded ones included (a KV cache appended in place inside a branch).
 public struct If: Operator, Hashable {
+    public static var acceptsPaddedInputs: Bool { true }
+
     let thenBranch: GraphIdentity
     let elseBranch: GraphIdentity
 

@@ -74,11 +74,21 @@ public struct OpIO {
     public func allocate(_ dataType: DataType, _ shape: [Int]) throws(OpError) -> Tensor {
         do { return try allocator.allocate(dataType, shape: shape) } catch { throw OpError(error) }
     }
+
+    /// `t` itself when dense, else a dense copy of its valid rows from this evaluation's allocator
+    /// (for ops accepting padded inputs that handle some cases by copying).
+    public func dense(_ t: Tensor) throws(OpError) -> Tensor {
+        if t.isDense { return t }
+        let out = try allocate(t.dataType, t.shape)
+        t.copyDense(to: out.data)
+        return out
+    }
 }
 
 extension Operator {
     /// Evaluates the op on `inputs` outside any plan (constant folding, tests). Returns
-    /// `outputCount` tensors; throws if the op left one unset.
+    /// `outputCount` tensors; throws if the op left one unset. Padded inputs are densified first
+    /// unless the op `acceptsPaddedInputs`.
     public func evaluate(_ inputs: [Tensor?], outputCount: Int, allocator: TensorAllocator = HeapAllocator(),
                          subgraphs: SubgraphRunner? = nil) throws(OpError) -> [Tensor] {
         let slots = UnsafeMutablePointer<Tensor?>.allocate(capacity: inputs.count + outputCount)
@@ -89,7 +99,11 @@ extension Operator {
         }
         var inputSlots: [Int32] = []
         for (i, t) in inputs.enumerated() {
-            slots[i] = t
+            if let t, !t.isDense, !Self.acceptsPaddedInputs {
+                do { slots[i] = try t.densified() } catch { throw OpError(error) }
+            } else {
+                slots[i] = t
+            }
             inputSlots.append(t == nil ? -1 : Int32(i))
         }
         let outputSlots = (0..<outputCount).map { Int32(inputs.count + $0) }

@@ -14,9 +14,17 @@ public protocol Operator: Sendable {
 
     /// Computes the outputs. Inputs are read through `io`, outputs allocated and stored through it.
     func evaluate(_ io: inout OpIO) throws(OpError)
+
+    /// True when `evaluate` reads padded inputs (`Tensor.isDense == false`) correctly, through their
+    /// slab pitch. The interpreter (and `evaluate(_:outputCount:)`) hands every other op dense
+    /// copies instead. An op returns padded outputs (`Tensor.isPadded`) only when given padded
+    /// inputs. Default false.
+    static var acceptsPaddedInputs: Bool { get }
 }
 
 extension Operator {
+    public static var acceptsPaddedInputs: Bool { false }
+
     public func inferTypes(_ inputs: [TensorType?], _ node: NodeAttributes) throws(OpError) -> [TensorType] {
         Array(repeating: .unknown, count: node.outputCount)
     }

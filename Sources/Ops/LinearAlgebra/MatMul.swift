@@ -6,7 +6,11 @@ import ONNXGraph
 /// Types: float (fp32 GEMM kernels), float16 / bfloat16 (computed in float, rounded once),
 /// double, int32, int64, uint32, uint64 (integers wrap on overflow).
 /// A constant 2-D fp32 B can be packed once with `prepacking(b:)` (see `PrepackedB`).
+/// Padded operands (a KV cache, `Tensor.isDense == false`): fp32 reads each matrix at its slab
+/// pitch (the GEMM's batch stride); other types compute on dense copies.
 public struct MatMul: Operator, Hashable {
+    public static var acceptsPaddedInputs: Bool { true }
+
     /// B packed at plan time, or nil.
     public var prepackedB: PrepackedB?
 
@@ -33,14 +37,21 @@ public struct MatMul: Operator, Hashable {
     }
 
     public func evaluate(_ io: inout OpIO) throws(OpError) {
-        let a = try io.required(0)
-        let (bInput, bShape) = try PrepackedB.bShape(io, index: 1, prepacked: prepackedB)
+        var a = try io.required(0)
+        var (bInput, bShape) = try PrepackedB.bShape(io, index: 1, prepacked: prepackedB)
         if let bInput, bInput.dataType != a.dataType { throw OpError.type(1, bInput.dataType) }
+        let padded = !a.isDense || bInput?.isDense == false
+        if padded && a.dataType != .float {
+            a = try io.dense(a)
+            if let b = bInput { bInput = try io.dense(b) }
+        }
         if a.dataType == .float, a.rank >= 2, bShape.count == 2, a.shape[a.rank - 1] == bShape[0] {
             try Self.floatRows(a, bInput, prepackedB?.float, bShape, &io)
             return
         }
-        let g = try MatMulGeometry(a.shape, bShape)
+        let g = padded && a.dataType == .float
+            ? try MatMulGeometry(a.shape, bShape, aPitch: a.slabPitch, bPitch: bInput?.slabPitch ?? 0)
+            : try MatMulGeometry(a.shape, bShape)
         let y = try io.allocate(a.dataType, g.outputShape)
         io.setOutput(0, y)
         if y.count == 0 { return }
@@ -71,6 +82,7 @@ public struct MatMul: Operator, Hashable {
     }
 
     /// fp32 with a 2-D B (the weight case): every row of A is one GEMM row; no batch geometry.
+    /// A padded A is one GEMM per slab (a 2-D B is one slab, laid out as if dense).
     private static func floatRows(_ a: Tensor, _ b: Tensor?, _ packed: PackedFloatMatrix?, _ bShape: [Int],
                                   _ io: inout OpIO) throws(OpError) {
         let k = bShape[0], n = bShape[1]
@@ -79,15 +91,18 @@ public struct MatMul: Operator, Hashable {
         let y = try io.allocate(.float, outShape)
         io.setOutput(0, y)
         if y.count == 0 { return }
-        let rows = y.count / n
-        if let packed {
-            SGemm.sgemm(m: rows, a: a.elements(Float.self), lda: k, packed: packed, c: y.elements(Float.self), ldc: n)
-        } else if let b {
-            guard SGemm.sgemm(m: rows, n: n, k: k, a: a.elements(Float.self), lda: k, b: b.elements(Float.self), ldb: n,
-                              c: y.elements(Float.self), ldc: n)
-            else { throw OpError.outOfMemory }
-        } else {
-            throw OpError(.missingInput(index: 1))
+        let slabs = a.isDense ? 1 : a.slabCount
+        let rows = y.count / n / slabs
+        for s in 0..<slabs {
+            let ap = a.elements(Float.self) + s * a.slabPitch, yp = y.elements(Float.self) + s * rows * n
+            if let packed {
+                SGemm.sgemm(m: rows, a: ap, lda: k, packed: packed, c: yp, ldc: n)
+            } else if let b {
+                guard SGemm.sgemm(m: rows, n: n, k: k, a: ap, lda: k, b: b.elements(Float.self), ldb: n, c: yp, ldc: n)
+                else { throw OpError.outOfMemory }
+            } else {
+                throw OpError(.missingInput(index: 1))
+            }
         }
     }
 
@@ -129,5 +144,23 @@ public struct MatMul: Operator, Hashable {
             LinalgLoops.matmul(ap + g.aOffset(batch), bp + g.bOffset(batch), yp + batch * g.m * g.n,
                                m: g.m, k: g.k, n: g.n)
         }
+    }
+}
+
+extension MatMulGeometry {
+    /// The geometry of `a` × `b` (shapes) whose consecutive matrices start `aPitch` / `bPitch`
+    /// elements apart instead of `m·k` / `k·n` (padded operands; a pitch of a rank < 2 operand is
+    /// unused). Rows within a matrix stay `k` / `n` elements apart.
+    init(_ a: [Int], _ b: [Int], aPitch: Int, bPitch: Int) throws(OpError) {
+        let dense = try MatMulGeometry(a, b)
+        m = dense.m
+        k = dense.k
+        n = dense.n
+        batchShape = dense.batchShape
+        batchCount = dense.batchCount
+        outputShape = dense.outputShape
+        let aBatch = Array(a.dropLast(min(a.count, 2))), bBatch = Array(b.dropLast(min(b.count, 2)))
+        aBatchStrides = Broadcast.strides(of: aBatch, to: batchShape).map { $0 * aPitch }
+        bBatchStrides = Broadcast.strides(of: bBatch, to: batchShape).map { $0 * bPitch }
     }
 }

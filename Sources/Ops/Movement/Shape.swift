@@ -1,8 +1,11 @@
 import ONNXGraph
 
 /// Shape (opsets 1..25): the input's shape as a 1-D int64 tensor, optionally only dims
-/// [start, end) (opset 15+; negatives count from the end, both clamped to [0, rank]).
+/// [start, end) (opset 15+; negatives count from the end, both clamped to [0, rank]). A padded
+/// input gives its logical shape.
 struct Shape: Operator, Hashable {
+    static var acceptsPaddedInputs: Bool { true }
+
     let start: Int
     let end: Int?
 

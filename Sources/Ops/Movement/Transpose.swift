@@ -3,8 +3,11 @@ import ONNXGraph
 /// Transpose (opsets 1..25): out.shape[i] = in.shape[perm[i]]; `perm` defaults to reversed axes and
 /// must be a permutation of 0..<rank (negative entries are rejected, as the spec has them). When the
 /// permutation keeps the order of every dim larger than 1 the result is a view; otherwise a tiled
-/// strided copy. Any element type.
+/// strided copy. Any element type. A padded input (`Tensor.isDense == false`) is read through its
+/// slab pitch by the strided copy, whatever the permutation; the output is dense.
 struct Transpose: Operator, Hashable {
+    static var acceptsPaddedInputs: Bool { true }
+
     let perm: [Int]?
 
     init(_ node: NodeAttributes) throws(OpError) {
@@ -42,6 +45,16 @@ struct Transpose: Operator, Hashable {
         let x = try io.required(0)
         let p = try permutation(rank: x.rank)
         let outShape = p.map { x.shape[$0] }
+        if !x.isDense {
+            // Row-major strides of the padded layout: rows `shape[r-1]` apart, slabs `slabPitch` apart.
+            let r = x.rank
+            var inStrides = Array(repeating: 1, count: r)
+            inStrides[r - 2] = x.shape[r - 1]
+            if r >= 3 { inStrides[r - 3] = x.slabPitch }
+            for i in stride(from: r - 4, through: 0, by: -1) { inStrides[i] = inStrides[i + 1] * x.shape[i + 1] }
+            io.setOutput(0, try Movement.copyStrided(x, offset: 0, shape: outShape, strides: p.map { inStrides[$0] }, &io))
+            return
+        }
         let moved = p.filter { x.shape[$0] != 1 }
         if zip(moved, moved.dropFirst()).allSatisfy({ $0 < $1 }) {
             io.setOutput(0, try Movement.reshape(x, outShape))

@@ -4,6 +4,20 @@ import Testing
 
 @testable import Interpreter
 
+/// Runs its `body` attribute (no inputs) and outputs its results, failing on a padded one: a
+/// control-flow op that does not accept padded values, as `Loop`.
+struct TestRunBody: Operator, Hashable {
+    let body: GraphIdentity
+    init(_ node: NodeAttributes) throws(OpError) { body = GraphIdentity(try node.requiredGraph("body")) }
+    func evaluate(_ io: inout OpIO) throws(OpError) {
+        guard let runner = io.subgraphs else { throw OpError(.subgraph("no runner")) }
+        for (i, t) in try runner.run(body.graph, inputs: []).enumerated() {
+            guard t.isDense else { throw OpError.value("subgraph result #\(i) is padded") }
+            io.setOutput(i, t)
+        }
+    }
+}
+
 /// Padded feeds (KV caches) through a session: Concat appends in place, ops without padded support
 /// (TestAdd, which walks its inputs contiguously) get dense copies, outputs are dense by default.
 @Suite struct PaddedSessionTests {
@@ -105,5 +119,21 @@ import Testing
             let same = try #require(out["same"])
             #expect(same.storage === x.storage && !same.isDense)
         }
+    }
+
+    /// Subgraph results reach an op that does not accept padded values as dense copies.
+    @Test func subgraphResultsAreDensifiedForOpsWithoutPaddedSupport() throws {
+        var registry = testRegistry
+        registry.register(OpSchema(TestRunBody.self, "TestRunBody", domain: "test"))
+        let body = Graph(name: "body", outputs: [ValueInfo(name: "same", type: nil)],
+                         nodes: [Node(name: "id", opType: "Identity", inputs: ["x"], outputs: ["same"])])
+        let g = Graph(name: "main", inputs: [ValueInfo(name: "x", type: nil)], outputs: [ValueInfo(name: "y", type: nil)],
+                      nodes: [Node(name: "run", opType: "TestRunBody", domain: "test", inputs: [], outputs: ["y"],
+                                   attributes: ["body": .graph(body)])])
+        let session = try Session(model: Model(irVersion: 10, opsetImports: opsets, graph: g),
+                                  options: SessionOptions(registry: registry, returnsPaddedOutputs: true))
+        let x = try Self.past(rows: 3, capacity: 8)
+        let y = try #require(try session.run(["x": x])["y"])
+        #expect(y.isDense && y.storage !== x.storage && y.toArray(Float.self) == (0..<18).map(Float.init))
     }
 }

@@ -6,7 +6,8 @@ ORT_DISABLE_ALL and 1 thread. Writes OUT/encoder/*.npy, OUT/decoder/*.npy (step 
 OUT/past_<step>/*.npy (decoder_with_past_model at the given steps), and checks that the tokens equal
 testdata/marian-tiny/reference/int8_b24[_keep].ids.
 
-    /work/main/.venv/bin/python scripts/parity/dump_feeds.py OUT [--steps 1,5,10,20] [--keep]
+    /work/main/.venv/bin/python scripts/parity/dump_feeds.py OUT [--steps 1,5,10,20|all] [--keep]
+        [--sentences 15]   # a sub-batch (one sentence: checked against int8_b1.ids)
 """
 import argparse
 import os
@@ -19,12 +20,18 @@ MODEL = os.path.join(ROOT, "testdata", "marian-tiny")
 PAD, EOS, MAX_NEW = 1023, 0, 63
 
 
+LEVELS = {"disable": ort.GraphOptimizationLevel.ORT_DISABLE_ALL, "basic": ort.GraphOptimizationLevel.ORT_ENABLE_BASIC,
+          "extended": ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED, "all": ort.GraphOptimizationLevel.ORT_ENABLE_ALL}
+LEVEL = "disable"
+DISABLED = []
+
+
 def session(path):
     so = ort.SessionOptions()
     so.intra_op_num_threads = 1
     so.inter_op_num_threads = 1
-    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
-    return ort.InferenceSession(path, so, providers=["CPUExecutionProvider"])
+    so.graph_optimization_level = LEVELS[LEVEL]
+    return ort.InferenceSession(path, so, providers=["CPUExecutionProvider"], disabled_optimizers=DISABLED)
 
 
 def id_lines(name):
@@ -44,12 +51,22 @@ def main():
     ap.add_argument("--steps", default="1,5,10,20,30")
     ap.add_argument("--keep", action="store_true", help="finished sentences stay in the batch")
     ap.add_argument("--dir", default=os.path.join(MODEL, "int8"))
+    ap.add_argument("--sentences", help="comma-separated source line indices (default: all 24)")
+    ap.add_argument("--level", default="disable", choices=sorted(LEVELS),
+                    help="ONNX Runtime graph optimization level (default: disable, op by op)")
+    ap.add_argument("--disable-optimizers", default="", help="comma-separated ONNX Runtime optimizer names")
     a = ap.parse_args()
-    steps = {int(s) for s in a.steps.split(",") if s}
+    global LEVEL
+    LEVEL = a.level
+    DISABLED[:] = [o for o in a.disable_optimizers.split(",") if o]
+    steps = set(range(1, MAX_NEW)) if a.steps == "all" else {int(s) for s in a.steps.split(",") if s}
     enc = session(os.path.join(a.dir, "encoder_model.onnx"))
     dec = session(os.path.join(a.dir, "decoder_model.onnx"))
     past_s = session(os.path.join(a.dir, "decoder_with_past_model.onnx"))
+    picked = [int(i) for i in a.sentences.split(",")] if a.sentences else None
     batch = id_lines("source_ids.txt")
+    if picked:
+        batch = [batch[i] for i in picked]
     L = max(len(x) for x in batch)
     ids = np.full((len(batch), L), PAD, np.int64)
     mask = np.zeros((len(batch), L), np.int64)
@@ -100,8 +117,10 @@ def main():
             past = {k: v[keep] for k, v in past.items()}
         cur = feed
     ref = id_lines("int8_b24_keep.ids" if a.keep else "int8_b24.ids")
+    if picked:
+        ref = [id_lines("int8_b1.ids")[i] for i in picked] if len(picked) == 1 else [ref[i] for i in picked]
     same = sum(x == y for x, y in zip(outs, ref))
-    print(f"ORT_DISABLE_ALL tokens vs reference: {same}/{len(ref)} identical")
+    print(f"ONNX Runtime ({a.level}) tokens vs reference: {same}/{len(ref)} identical")
 
 
 if __name__ == "__main__":

@@ -52,7 +52,11 @@ enum Marian {
     }
 
     /// int8 at batch 1 (one sentence per batch, so DynamicQuantizeLinear sees the same tensors as in
-    /// ONNX Runtime's loop): at least 98% of sentences identical.
+    /// ONNX Runtime's loop): at least 98% of sentences identical. Sentence 15 is a known exception:
+    /// ONNX Runtime itself gives different tokens for it op by op (ORT_DISABLE_ALL, which onnxrun
+    /// matches bit for bit, see scripts/parity/) and at its default level, where each layer's
+    /// Add + final LayerNormalization runs as the fused SkipLayerNormalization, whose float
+    /// arithmetic differs; the reference is the fused run. Every other sentence must match.
     @Test func int8TokensMatchOnnxRuntimeAtBatchOne() throws {
         let translator = try Marian.translator(.pair, int8: true, batchSize: 1)
         let sources = try Marian.idLines("reference/source_ids.txt")
@@ -60,7 +64,10 @@ enum Marian {
         let got = try translator.translate(sources)
         let differing = zip(got, expected).enumerated().filter { $0.element.0 != $0.element.1 }.map(\.offset)
         let same = expected.count - differing.count
-        #expect(Double(same) >= 0.98 * Double(expected.count), "\(same) of \(expected.count) identical; differing: \(differing)")
+        #expect(differing.allSatisfy { $0 == 15 }, "differing: \(differing)")
+        withKnownIssue("ONNX Runtime's SkipLayerNormalization fusion changes sentence 15 at batch 1") {
+            #expect(Double(same) >= 0.98 * Double(expected.count), "\(same) of \(expected.count) identical; differing: \(differing)")
+        }
     }
 
     /// int8 at batch 24, sentences leaving the batch as they finish (ONNX Runtime's loop in

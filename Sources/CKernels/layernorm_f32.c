@@ -78,3 +78,37 @@ void ck_layer_norm_f32(CKTier tier, const float *x, float *y, size_t rows, size_
                        const float *beta, float epsilon, float *mean, float *invstd) {
     CK_DISPATCH(layer_norm, tier, LN_ARGS)
 }
+
+/* ONNX Runtime's SkipLayerNormalization (com.microsoft) for float, which its default optimization
+ * level substitutes for Add + LayerNormalization where its SkipLayerNormFusion applies (found, and
+ * checked bit for bit, against onnxruntime 1.32 with scripts/parity/): v = (x + skip) + bias, then
+ * a scalar Welford pass in float (delta = v - mean; mean += delta / k for k = 1…n;
+ * m2 += delta · (v - mean), product and sum each rounded), var = m2 / n, sd = sqrtf(var + eps),
+ * y = ((v - mean) / sd) · gamma + beta. Sequential by nature, so one build serves every tier. */
+void ck_skip_layer_norm_f32(const float *x, const float *skip, size_t skip_stride, const float *bias,
+                            float *y, float *sum, size_t rows, size_t n, const float *gamma, const float *beta,
+                            float epsilon, float *mean, float *invstd) {
+    for (size_t r = 0; r < rows; r++) {
+        const float *xr = x + r * n, *sr = skip + r * skip_stride;
+        float *out = y + r * n;
+        float mu = 0.0f, m2 = 0.0f;
+        for (size_t i = 0; i < n; i++) {
+            float v = xr[i] + sr[i];
+            if (bias) v = v + bias[i];
+            if (sum) sum[r * n + i] = v;
+            out[i] = v;
+            float delta = v - mu;
+            mu = mu + delta / (float)(i + 1);
+            float prod = delta * (v - mu);
+            m2 = m2 + prod;
+        }
+        float sd = sqrtf(m2 / (float)n + epsilon);
+        if (mean) mean[r] = mu;
+        if (invstd) invstd[r] = 1.0f / sd;
+        for (size_t i = 0; i < n; i++) {
+            float t = (out[i] - mu) / sd;
+            t = gamma ? t * gamma[i] : t;
+            out[i] = beta ? t + beta[i] : t;
+        }
+    }
+}

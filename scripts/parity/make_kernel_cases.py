@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Prints the ONNX Runtime outputs (CPU, 1 thread, ORT_DISABLE_ALL) that
 Tests/OpsTests/OnnxRuntimeParityTests.swift pastes in, as float32 bit patterns: Sigmoid, Softmax
-(last axis), LayerNormalization (last axis, with mean and inverse std) and a one-row MatMul on
+(last axis), LayerNormalization (last axis, with mean and inverse std), com.microsoft
+SkipLayerNormalization (what ONNX Runtime's default level fuses Add + LayerNormalization into) and a
+one-row MatMul on
 inputs from the same linear congruential sequence as the test. The bits depend on the CPU MLAS
 dispatches to (AVX-512F here); the test asserts them on AVX-512 machines only.
 
@@ -24,7 +26,7 @@ def values(count, seed, lo=-4.0, width=8.0):
 def run(nodes, inputs, outputs, feeds, opset=17):
     g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info(n, TensorProto.FLOAT, None) for n in inputs],
                           [helper.make_tensor_value_info(n, TensorProto.FLOAT, None) for n in outputs])
-    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", opset), helper.make_opsetid("com.microsoft", 1)])
     so = ort.SessionOptions()
     so.intra_op_num_threads = 1
     so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
@@ -52,6 +54,15 @@ def main():
     bits("layerNorm", y)
     bits("layerNormMean", mean)
     bits("layerNormInvStd", inv)
+    sx, sk, sb = values(3 * 64, 9).reshape(3, 64), values(3 * 64, 10).reshape(3, 64), values(64, 11, -0.5, 1.0)
+    y, mean, inv, total = run([helper.make_node("SkipLayerNormalization", ["x", "s", "g", "b", "bias"],
+                                                ["y", "m", "i", "sum"], domain="com.microsoft", epsilon=1e-5)],
+                              ["x", "s", "g", "b", "bias"], ["y", "m", "i", "sum"],
+                              {"x": sx, "s": sk, "g": g, "b": b, "bias": sb})
+    bits("skipLayerNorm", y)
+    bits("skipLayerNormMean", mean)
+    bits("skipLayerNormInvStd", inv)
+    bits("skipLayerNormSum", total)
     a, w = values(19, 7).reshape(1, 19), values(19 * 21, 8).reshape(19, 21)
     bits("matMulRow", run([helper.make_node("MatMul", ["a", "w"], ["y"])], ["a", "w"], ["y"], {"a": a, "w": w})[0])
 

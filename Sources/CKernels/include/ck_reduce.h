@@ -51,3 +51,14 @@ void ck_log_softmax_f32(CKTier tier, const float *x, float *y, size_t outer, siz
 /// Runtime's LayerNormalization on AVX-512 machines (layernorm_f32.c), on every tier.
 void ck_layer_norm_f32(CKTier tier, const float *x, float *y, size_t rows, size_t n, const float *gamma,
                        const float *beta, float epsilon, float *mean, float *invstd);
+
+/// ONNX Runtime's SkipLayerNormalization (com.microsoft), float: per row r of x[rows × n],
+/// v = x[r] + skip[r·skip_stride …] (+ bias), written to `sum` (rows × n) when not NULL, then
+/// y = (v - mean) / sqrt(var + epsilon) · gamma + beta with mean and var from a float Welford pass,
+/// the bits ONNX Runtime 1.32 computes (layernorm_f32.c). skip_stride is n, or 0 for one row
+/// broadcast; bias, gamma, beta (length n) may be NULL; mean and invstd (length rows) are written
+/// when not NULL. y may equal x (or skip when skip_stride == n). For a fused Add + LayerNormalization that reproduces
+/// ONNX Runtime's default optimization level.
+void ck_skip_layer_norm_f32(const float *x, const float *skip, size_t skip_stride, const float *bias,
+                            float *y, float *sum, size_t rows, size_t n, const float *gamma, const float *beta,
+                            float epsilon, float *mean, float *invstd);

@@ -9,6 +9,7 @@
  * epilogue. Other tiers: A packed per MC×KC block (row blocks of R ≤ MR rows, k-major), a
  * micro-kernel into a scratch tile, and a shared store. */
 #include "ck_gemm.h"
+#include "ck_tiers.h"
 #include <stdlib.h>
 #include <string.h>
 #if defined(__x86_64__)
@@ -410,10 +411,65 @@ void ck_sgemm_packed(CKTier tier, int trans_a, size_t m, size_t n, size_t k, flo
     sk_range(&jb, 0, m, 0, panels);
 }
 
+/* ---- M == 1 with B read in place -------------------------------------------------------------
+ * ONNX Runtime's MLAS takes this path for one-row products with a B it did not prepack
+ * (MlasSgemmKernelM1Avx, onnxruntime/core/mlas/lib/x86_64/SgemmKernelM1Avx.S): k in groups of 4,
+ * then one of 2, then 1; within a group the products are rounded and added left to right (no
+ * fused multiply-add), and each group's sum is then added to C (to +0 for the first group when
+ * beta == 0). Attention scores and context vectors of a decoder step are such products, and int8
+ * models quantize what follows, so the same roundings matter. Elementwise over j, so every tier
+ * vectorizes the same arithmetic and the tiers agree bit for bit. */
+#pragma clang fp contract(off)
+CK_INLINE void sgemm_m1_group(size_t n, size_t g, const float *a, const float *b, size_t ldb, int first,
+                              float *c) {
+    const float *b0 = b, *b1 = b + ldb, *b2 = b + 2 * ldb, *b3 = b + 3 * ldb;
+    const float a0 = a[0], a1 = g > 1 ? a[1] : 0, a2 = g > 2 ? a[2] : 0, a3 = g > 3 ? a[3] : 0;
+    for (size_t j = 0; j < n; j++) {
+        float t = a0 * b0[j];
+        if (g > 1) t = t + a1 * b1[j];
+        if (g > 2) {
+            t = t + a2 * b2[j];
+            t = t + a3 * b3[j];
+        }
+        c[j] = t + (first ? 0.0f : c[j]);
+    }
+}
+
+CK_INLINE void sgemm_m1_body(size_t n, size_t k, const float *a, const float *b, size_t ldb, int accumulate,
+                             float *c) {
+    int first = !accumulate;
+    size_t p = 0;
+    for (; p + 4 <= k; p += 4, first = 0) sgemm_m1_group(n, 4, a + p, b + p * ldb, ldb, first, c);
+    if (k - p >= 2) {
+        sgemm_m1_group(n, 2, a + p, b + p * ldb, ldb, first, c);
+        first = 0;
+        p += 2;
+    }
+    if (k - p == 1) sgemm_m1_group(n, 1, a + p, b + p * ldb, ldb, first, c);
+}
+
+#define SM1_PARAMS (size_t n, size_t k, const float *a, const float *b, size_t ldb, int accumulate, float *c)
+#define SM1_ARGS (n, k, a, b, ldb, accumulate, c)
+CK_TIERED(sgemm_m1, SM1_PARAMS, SM1_ARGS, sgemm_m1_body)
+
+void ck_sgemm_m1(CKTier tier, size_t n, size_t k, const float *a, const float *b, size_t ldb, int accumulate,
+                 float *c) {
+    if (n == 0) return;
+    if (k == 0) {
+        if (!accumulate) memset(c, 0, n * sizeof(float));
+        return;
+    }
+    CK_DISPATCH(sgemm_m1, tier, SM1_ARGS)
+}
+
 int ck_sgemm(CKTier tier, int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha,
              const float *a, size_t lda, const float *b, size_t ldb, float beta,
              float *c, size_t ldc, const float *bias) {
     if (m == 0 || n == 0) return 0;
+    if (m == 1 && !trans_a && !trans_b && alpha == 1.0f && (beta == 0.0f || beta == 1.0f) && !bias && k > 0) {
+        ck_sgemm_m1(tier, n, k, a, b, ldb, beta == 1.0f, c);
+        return 0;
+    }
     void *p = NULL;
     if (posix_memalign(&p, 64, sizeof(float) * ck_sgemm_packed_b_count(k, n)) != 0) return -1;
     ck_sgemm_pack_b(trans_b, k, n, b, ldb, p);

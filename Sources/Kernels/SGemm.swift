@@ -12,8 +12,10 @@ import Darwin
 /// or `B[j*ldb + p]` when `transB`); `bias` is n floats added to every row. When `beta == 0`, C is
 /// not read. Tiers differ from the scalar reference only in summation order.
 public enum SGemm {
-    /// Runs on `tier` (default: the active tier), packing B on the fly. Returns false when the
-    /// packing buffer could not be allocated.
+    /// Runs on `tier` (default: the active tier), packing B on the fly, except a one-row product
+    /// (m == 1, no transposes, alpha 1, beta 0 or 1, no bias), which reads B in place with ONNX
+    /// Runtime's M == 1 roundings (`ck_sgemm_m1`). Returns false when the packing buffer could not
+    /// be allocated.
     @discardableResult
     public static func sgemm(tier: CPUTier = .active, transA: Bool = false, transB: Bool = false,
                              m: Int, n: Int, k: Int, alpha: Float = 1,

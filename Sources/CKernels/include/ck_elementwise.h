@@ -67,7 +67,9 @@ void ck_f32_floor(const float *x, float *y, size_t n);
 void ck_f32_floor__avx2(const float *x, float *y, size_t n);
 void ck_f32_floor__avx512(const float *x, float *y, size_t n);
 
-/* exp, sigmoid, tanh, gelu_tanh: a vectorizable exp approximation; relative error below 1e-6 where
+/* sigmoid: ONNX Runtime's MLAS logistic bit for bit (a rational approximation on x clamped to
+ * [-18, 18]; absolute error below 2e-7, 0 for x <= -18, see elementwise.c).
+ * exp, tanh, gelu_tanh: a vectorizable exp approximation; relative error below 1e-6 where
  * the result is a normal float (absolute error below 1e-38 where it underflows). exp is +inf above
  * 88.72283 and 0 below -104. gelu_tanh(x) = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), computed as
  * x / (1 + exp(-2u)) (no cancellation for negative x; its relative conditioning grows like 2u,

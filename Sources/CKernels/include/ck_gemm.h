@@ -41,8 +41,16 @@ void ck_sgemm_packed(CKTier tier, int trans_a, size_t m, size_t n, size_t k, flo
                      const float *a, size_t lda, const float *packed_b, float beta,
                      float *c, size_t ldc, const float *bias);
 
-/// C = alpha · op(A) · op(B) + beta · C + bias, packing B on the fly. Returns 0, or -1 when the
-/// packing buffer could not be allocated (C untouched).
+/// One row: c[j] = Σ_p a[p]·B[p*ldb + j] (+ c[j] when accumulate), B (k×n) read in place, with
+/// ONNX Runtime's M == 1 roundings (k in groups of 4, then 2, then 1; products rounded and added
+/// left to right within a group, each group's sum then added to c; see gemm_f32.c). The same bits
+/// on every tier. k == 0 gives c = 0 (or leaves c when accumulate).
+void ck_sgemm_m1(CKTier tier, size_t n, size_t k, const float *a, const float *b, size_t ldb, int accumulate,
+                 float *c);
+
+/// C = alpha · op(A) · op(B) + beta · C + bias, packing B on the fly. A one-row product
+/// (m == 1, no transposes, alpha == 1, beta 0 or 1, no bias, k > 0) runs ck_sgemm_m1 instead, with
+/// no packing. Returns 0, or -1 when the packing buffer could not be allocated (C untouched).
 int ck_sgemm(CKTier tier, int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha,
              const float *a, size_t lda, const float *b, size_t ldb, float beta,
              float *c, size_t ldc, const float *bias);

@@ -33,9 +33,11 @@ void ck_accumulate_max_cols_f32(CKTier tier, const float *x, size_t rows, size_t
 /// acc[j] = min(acc[j], min_r x[r·n + j]), NaN-propagating (accumulates: the caller initializes acc).
 void ck_accumulate_min_cols_f32(CKTier tier, const float *x, size_t rows, size_t n, float *acc);
 
-/// Softmax along axis 1 of x[outer × n × inner] into y (may equal x): y = exp(x - max) / Σ exp(x - max).
-/// `scratch` holds at least 2·inner floats (unused when inner == 1). exp is a polynomial
-/// approximation within 2 ulp of expf; arguments below -87.3 give about 1e-38 instead of 0.
+/// Softmax along axis 1 of x[outer × n × inner] into y (may equal x): y = exp(x - max) · (1 / Σ exp(x - max)).
+/// `scratch` holds at least 2·inner floats (unused when inner == 1). exp is MLAS's polynomial
+/// (within a few ulp of expf; arguments below -103.97 give about 1e-45 instead of 0). With
+/// inner == 1 the bits equal ONNX Runtime's MlasComputeSoftmax on AVX-512F (softmax_f32.c) on
+/// every tier.
 void ck_softmax_f32(CKTier tier, const float *x, float *y, size_t outer, size_t n, size_t inner, float *scratch);
 
 /// Log-softmax along axis 1 of x[outer × n × inner] into y (may equal x):
@@ -45,6 +47,19 @@ void ck_log_softmax_f32(CKTier tier, const float *x, float *y, size_t outer, siz
 /// Layer normalization over each row of x[rows × n] into y (may equal x):
 /// y = (x - mean) · invstd · gamma + beta with invstd = 1 / sqrt(var + epsilon), var the biased
 /// variance (two-pass). gamma and beta (length n) may each be NULL (1 and 0); mean and invstd
-/// (length rows) are written when not NULL.
+/// (length rows) are written when not NULL. With gamma and beta and n >= 8 the bits equal ONNX
+/// Runtime's LayerNormalization on AVX-512 machines (layernorm_f32.c), on every tier.
 void ck_layer_norm_f32(CKTier tier, const float *x, float *y, size_t rows, size_t n, const float *gamma,
                        const float *beta, float epsilon, float *mean, float *invstd);
+
+/// ONNX Runtime's SkipLayerNormalization (com.microsoft), float: per row r of x[rows × n],
+/// v = x[r] + skip[r·skip_stride …] (+ bias), written to `sum` (rows × n) when not NULL, then
+/// y = (v - mean) / sqrt(var + epsilon) · gamma + beta with mean and var from a float Welford pass,
+/// the bits ONNX Runtime 1.32 computes (layernorm_f32.c). skip_stride is n, or 0 for one row
+/// broadcast; bias, gamma, beta (length n) may be NULL; mean and invstd (length rows) are written
+/// when not NULL. y may equal x (or skip when skip_stride == n). One of the five fused kernels
+/// ONNX Runtime's default level substitutes in int8 Marian graphs (with MatMulIntegerToFloat,
+/// DynamicQuantizeMatMul, FusedMatMul and QuickGelu); not used by an op yet.
+void ck_skip_layer_norm_f32(const float *x, const float *skip, size_t skip_stride, const float *bias,
+                            float *y, float *sum, size_t rows, size_t n, const float *gamma, const float *beta,
+                            float epsilon, float *mean, float *invstd);

@@ -1,7 +1,8 @@
 import ONNXGraph
 
 /// ONNX `Sigmoid`: Y = 1 / (1 + exp(-X)) elementwise (opsets 1–13). Types: float, double, float16,
-/// bfloat16. float32 relative error below 1e-6 for normal results. `consumed_inputs` (opset 1) is ignored.
+/// bfloat16. float32 is ONNX Runtime's MLAS logistic bit for bit (a rational approximation; absolute
+/// error below 2e-7, so relative error grows for x < -8). `consumed_inputs` (opset 1) is ignored.
 public struct Sigmoid: Operator, Hashable {
     public init(_ node: NodeAttributes) throws(OpError) {
         try requireOneInput(node)

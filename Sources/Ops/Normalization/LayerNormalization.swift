@@ -10,8 +10,9 @@ import ONNXGraph
 ///
 /// X, Scale, B: float, double, float16 or bfloat16 (all the same). Stage one runs in float32 as
 /// `stash_type` = 1 prescribes (double and 16-bit inputs are converted), in the C kernel; Y is
-/// rounded once to X's type. Tolerance: float32 results within a few ulp of a two-pass float32
-/// reference.
+/// rounded once to X's type. float32 rows of 8 or more elements round exactly as ONNX Runtime's
+/// CPU kernel on AVX-512 machines (ck_reduce.h; int8 models quantize these values again); within a
+/// few ulp of a two-pass float32 reference.
 public struct LayerNormalization: Operator, Hashable {
     let axis: Int
     let epsilon: Float

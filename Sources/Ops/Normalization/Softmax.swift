@@ -2,7 +2,8 @@ import ONNXGraph
 
 /// Softmax: y = exp(x - max) / sum exp(x - max) along `axis` (see `SoftmaxCore` for the opset < 13
 /// 2-D coercion). float, double, float16; bfloat16 from opset 13. Tolerance against exact math:
-/// float32 within a few ulp (polynomial exp), float16/bfloat16 rounded once from float32.
+/// float32 within a few ulp (polynomial exp; along the last axis the same bits as ONNX Runtime's MLAS
+/// softmax on AVX-512 machines, see ck_reduce.h), float16/bfloat16 rounded once from float32.
 public struct Softmax: Operator, Hashable {
     let core: SoftmaxCore
 

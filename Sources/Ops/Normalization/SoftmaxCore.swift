@@ -12,7 +12,7 @@ import Darwin
 /// Before opset 13 the input is coerced to 2-D [prod(dims < axis), prod(dims >= axis)] and
 /// normalized along the second dim (default axis 1); from opset 13 it is normalized along the one
 /// axis (default -1). Float32 (and float16/bfloat16, staged through float32) runs in the C kernel
-/// (exp within 2 ulp); double runs in Swift with libm's exp and log.
+/// (MLAS's exp polynomial, within a few ulp); double runs in Swift with libm's exp and log.
 struct SoftmaxCore: Hashable, Sendable {
     let axis: Int
     let coerce2D: Bool

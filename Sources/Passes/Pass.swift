@@ -64,6 +64,8 @@ public struct PassScope {
     public let producer: [String: (node: Int, output: Int)]
     /// Number of reads of each value in this graph: node inputs, captures by subgraphs, graph outputs.
     public let uses: [String: Int]
+    /// Indices of the nodes reading each value as an input (once per node).
+    let readers: [String: [Int]]
     public let graphOutputs: Set<String>
 
     init(graph: Graph, opsets: [String: Int], registry: OpRegistry, outerNames: Set<String>,
@@ -76,14 +78,19 @@ public struct PassScope {
         self.outerTypes = outerTypes
         var producer: [String: (node: Int, output: Int)] = [:]
         var uses: [String: Int] = [:]
+        var readers: [String: [Int]] = [:]
         for (i, node) in graph.nodes.enumerated() {
             for (j, o) in node.outputs.enumerated() where !o.isEmpty { producer[o] = (i, j) }
-            for v in node.inputs where !v.isEmpty { uses[v, default: 0] += 1 }
+            for v in node.inputs where !v.isEmpty {
+                uses[v, default: 0] += 1
+                if readers[v]?.last != i { readers[v, default: []].append(i) }
+            }
             for sub in node.subgraphs { for c in sub.capturedValues { uses[c, default: 0] += 1 } }
         }
         for o in graph.outputs { uses[o.name, default: 0] += 1 }
         self.producer = producer
         self.uses = uses
+        self.readers = readers
         self.graphOutputs = Set(graph.outputs.map(\.name))
     }
 
@@ -96,9 +103,8 @@ public struct PassScope {
     /// The only node reading `value`, when exactly one node input reads it and it is no graph
     /// output nor captured by a subgraph.
     public func soleConsumer(of value: String) -> (index: Int, node: Node)? {
-        guard uses[value] == 1, !graphOutputs.contains(value) else { return nil }
-        for (i, node) in graph.nodes.enumerated() where node.inputs.contains(value) { return (i, node) }
-        return nil
+        guard uses[value] == 1, !graphOutputs.contains(value), let r = readers[value], r.count == 1 else { return nil }
+        return (r[0], graph.nodes[r[0]])
     }
 
     /// The value of an initializer of this graph or of an enclosing one.

@@ -71,7 +71,7 @@ let package = Package(
                     resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CKernels"], swiftSettings: strict),
         .testTarget(name: "OpsTests", dependencies: ["Ops", "ONNXGraph", "Interpreter"], swiftSettings: strict),
-        .testTarget(name: "PassesTests", dependencies: ["Passes", "Interpreter", "ONNXLoader", "ONNXGraph", "Ops", "Kernels"],
+        .testTarget(name: "PassesTests", dependencies: ["Passes", "Interpreter", "ONNXLoader", "ONNXGraph", "Ops", "Kernels", "ONNXRunCLI"],
                     swiftSettings: strict),
         .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "ONNXLoader", "ONNXGraph", "Ops"],
                     swiftSettings: strict),

@@ -115,18 +115,41 @@ public struct PassScope {
     }
 
     /// The best known type of `value`: constants, declared inputs and facts here or in enclosing
-    /// graphs, and the outputs ONNX fixes (DynamicQuantizeLinear's scale and zero point are scalars).
-    public func type(of value: String) -> TensorType? {
+    /// graphs, the outputs ONNX fixes (DynamicQuantizeLinear's scale and zero point are scalars),
+    /// and numpy broadcasting through Add/Sub/Mul/Div of known static operands (a few levels deep).
+    public func type(of value: String) -> TensorType? { type(of: value, depth: 0) }
+
+    private func type(of value: String, depth: Int) -> TensorType? {
         if let t = constant(value) { return t.type }
-        if let p = node(producing: value), p.node.domain.isEmpty, p.node.opType == "DynamicQuantizeLinear" {
-            switch p.output {
-            case 1: return TensorType(.float, shape: [])
-            case 2: return TensorType(.uint8, shape: [])
+        if let p = node(producing: value), p.node.domain.isEmpty {
+            switch (p.node.opType, p.output) {
+            case ("DynamicQuantizeLinear", 1): return TensorType(.float, shape: [])
+            case ("DynamicQuantizeLinear", 2): return TensorType(.uint8, shape: [])
+            case ("Add", 0), ("Sub", 0), ("Mul", 0), ("Div", 0):
+                if graph.valueInfo[value] == nil, depth < 8, p.node.inputs.count == 2,
+                   let a = type(of: p.node.inputs[0], depth: depth + 1), let b = type(of: p.node.inputs[1], depth: depth + 1),
+                   let dt = a.dataType, dt == b.dataType, let sa = a.staticShape, let sb = b.staticShape,
+                   let shape = Self.broadcast(sa, sb) {
+                    return TensorType(dt, shape: shape)
+                }
             default: break
             }
         }
         if let t = graph.type(of: value) { return t }
         return producer[value] == nil ? outerTypes[value] : nil
+    }
+
+    /// numpy broadcasting of two static shapes, nil when they do not broadcast.
+    static func broadcast(_ a: [Int], _ b: [Int]) -> [Int]? {
+        let rank = max(a.count, b.count)
+        var out: [Int] = []
+        for i in 0..<rank {
+            let x = i < rank - a.count ? 1 : a[i - (rank - a.count)]
+            let y = i < rank - b.count ? 1 : b[i - (rank - b.count)]
+            guard x == y || x == 1 || y == 1 else { return nil }
+            out.append(x == 1 ? y : x)
+        }
+        return out
     }
 
     /// The scope of `sub`, a subgraph of this graph's node `index`.

@@ -1,7 +1,7 @@
 // swift-tools-version:6.2
 // onnxrun: an ONNX runtime in Swift for int8 machine translation on the CPU.
 // Layers (dependencies point down only):
-//   onnxrun (main.swift) → ONNXRunCLI → Interpreter → Ops → Kernels → CKernels
+//   onnxrun (main.swift) → ONNXRunCLI → Interpreter → Passes → Ops → Kernels → CKernels
 //                                      ↘ ONNXLoader → COnnxProto → libprotobuf-c
 //   everything above the C targets → ONNXGraph (the IR)
 import PackageDescription
@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "ONNXLoader", targets: ["ONNXLoader"]),
         .library(name: "Kernels", targets: ["Kernels"]),
         .library(name: "Ops", targets: ["Ops"]),
+        .library(name: "Passes", targets: ["Passes"]),
         .library(name: "Interpreter", targets: ["Interpreter"]),
         .library(name: "Translate", targets: ["Translate"]),
         .library(name: "WasiNN", targets: ["WasiNN"]),
@@ -45,7 +46,9 @@ let package = Package(
         .target(name: "ONNXLoader", dependencies: ["COnnxProto", "ONNXGraph"], swiftSettings: strict),
         .target(name: "Kernels", dependencies: ["CKernels"], swiftSettings: strict),
         .target(name: "Ops", dependencies: ["ONNXGraph", "Kernels"], swiftSettings: strict),
-        .target(name: "Interpreter", dependencies: ["ONNXGraph", "Ops", "Kernels"], swiftSettings: strict),
+        // Named graph rewrites run to a fixpoint before planning (fusions into ai.onnxrun ops).
+        .target(name: "Passes", dependencies: ["ONNXGraph", "Ops"], swiftSettings: strict),
+        .target(name: "Interpreter", dependencies: ["ONNXGraph", "Ops", "Kernels", "Passes"], swiftSettings: strict),
         // SentencePiece (Debian libsentencepiece-dev) behind an extern "C" shim, for translation text I/O.
         .target(name: "CSentencePiece", linkerSettings: [.linkedLibrary("sentencepiece")]),
         .target(name: "Translate", dependencies: ["ONNXGraph", "ONNXLoader", "Interpreter", "CSentencePiece"],
@@ -58,7 +61,7 @@ let package = Package(
             .product(name: "WASI", package: "WasmKit"),
         ], swiftSettings: strict),
         .target(name: "ONNXRunCLI", dependencies: [
-            "ONNXGraph", "ONNXLoader", "Ops", "Interpreter", "Kernels", "Translate", "WasiNN", "WasiNNWasmKit",
+            "ONNXGraph", "ONNXLoader", "Ops", "Passes", "Interpreter", "Kernels", "Translate", "WasiNN", "WasiNNWasmKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .executableTarget(name: "onnxrun", dependencies: ["ONNXRunCLI"], swiftSettings: strict),
@@ -68,6 +71,8 @@ let package = Package(
                     resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CKernels"], swiftSettings: strict),
         .testTarget(name: "OpsTests", dependencies: ["Ops", "ONNXGraph", "Interpreter"], swiftSettings: strict),
+        .testTarget(name: "PassesTests", dependencies: ["Passes", "Interpreter", "ONNXLoader", "ONNXGraph", "Ops", "Kernels", "ONNXRunCLI"],
+                    swiftSettings: strict),
         .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "ONNXLoader", "ONNXGraph", "Ops"],
                     swiftSettings: strict),
         .testTarget(name: "ConformanceTests", dependencies: ["Interpreter", "ONNXLoader", "ONNXGraph", "Ops"],

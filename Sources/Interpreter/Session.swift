@@ -1,5 +1,6 @@
 import ONNXGraph
 import Ops
+import Passes
 import Synchronization
 
 /// Options for a session.
@@ -18,11 +19,19 @@ public struct SessionOptions: Sendable {
     /// capacity is full, which lays it out densely).
     public var returnsPaddedOutputs: Bool
 
+    /// Graph rewrites run before planning (default: `PassPipeline.fromEnvironment`, the standard
+    /// pipeline unless `ONNXRUN_PASSES=none`; `.none` plans the graph as loaded). The caller's model
+    /// is not visibly changed: passes rewrite a private copy of its graphs, except when
+    /// `consumesPackedInitializers` is set, where the session owns the model and rewrites it in place
+    /// (a copy would keep every original weight alive while its packed copy is built).
+    public var passes: PassPipeline
+
     public init(registry: OpRegistry = .standard, consumesPackedInitializers: Bool = false,
-                returnsPaddedOutputs: Bool = false) {
+                returnsPaddedOutputs: Bool = false, passes: PassPipeline = .fromEnvironment) {
         self.registry = registry
         self.consumesPackedInitializers = consumesPackedInitializers
         self.returnsPaddedOutputs = returnsPaddedOutputs
+        self.passes = passes
     }
 }
 
@@ -43,6 +52,16 @@ public final class Session: Sendable {
     /// Plans `model`'s main graph. Throws naming the first unsupported op (domain, type, opset, node)
     /// or malformed node.
     public init(model: Model, options: SessionOptions = SessionOptions()) throws(InterpreterError) {
+        var model = model
+        do {
+            if options.passes.isEmpty {
+                passReport = PassReport()
+            } else if options.consumesPackedInitializers {
+                passReport = try options.passes.run(on: &model, registry: options.registry)
+            } else {
+                (model, passReport) = try options.passes.run(copying: model, registry: options.registry)
+            }
+        } catch { throw InterpreterError(.plan(error.description)) }
         let plan = try ExecutionPlan(graph: model.graph, opsets: model.opsetImports, registry: options.registry,
                                      consumesPackedInitializers: options.consumesPackedInitializers)
         self.plan = ExecutionPlanBox(plan)
@@ -51,6 +70,9 @@ public final class Session: Sendable {
         self.inputs = model.graph.inputs
         self.outputs = model.graph.outputs
     }
+
+    /// What the pass pipeline rewrote before planning.
+    public let passReport: PassReport
 
     /// Known type of every value after planning (declared, constant or inferred).
     public var valueTypes: [String: TensorType] { plan.plan.valueTypes }

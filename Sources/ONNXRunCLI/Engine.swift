@@ -1,6 +1,7 @@
 import Interpreter
 import ONNXGraph
 import ONNXLoader
+import Passes
 
 enum Engine {
     /// Loads the model at `path` (checked to be a readable regular file first).
@@ -14,10 +15,12 @@ enum Engine {
     }
 
     /// Builds an execution plan; unsupported ops fail here. The session takes the model's packed
-    /// weights (the model must not be used afterwards).
-    static func session(_ model: Model) throws(CLIError) -> Session {
+    /// weights (the model must not be used afterwards). `passes` nil: the default pipeline.
+    static func session(_ model: Model, passes: PassPipeline? = nil) throws(CLIError) -> Session {
+        var options = SessionOptions(consumesPackedInitializers: true)
+        if let passes { options.passes = passes }
         do {
-            return try Session(model: model, options: SessionOptions(consumesPackedInitializers: true))
+            return try Session(model: model, options: options)
         } catch {
             throw CLIError(error.description)
         }

@@ -5,6 +5,7 @@ import Darwin
 #endif
 import ArgumentParser
 import ONNXGraph
+import Passes
 
 /// `onnxrun run model.onnx --input name=file.npy ... [--output-dir DIR]`.
 struct Run: OutputCommand {
@@ -38,6 +39,9 @@ struct Run: OutputCommand {
             help: ArgumentHelp("Directory for the outputs (created if missing); names are sanitized, see above.",
                                valueName: "dir"))
     var outputDir: String?
+
+    @Flag(help: "Plan the graph as loaded, without the pass pipeline (fusions).")
+    var noPasses = false
 
     @Flag(help: "Print one line with the time spent loading, reading inputs, planning, running and writing.")
     var timing = false
@@ -74,7 +78,7 @@ struct Run: OutputCommand {
         }
 
         clock.mark("inputs")
-        let session = try Engine.session(consume loaded)
+        let session = try Engine.session(consume loaded, passes: noPasses ? PassPipeline.none : nil)
         clock.mark("plan")
         let results = try Engine.run(session, feeds)
         clock.mark("run")

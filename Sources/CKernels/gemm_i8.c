@@ -4,7 +4,8 @@
  * Operands are normalized to u8 A × s8 B (see ck_gemm.h), so every tier computes Σ a_u·b_s:
  *  - AVX-512 VNNI: register-blocked micro-kernels (up to 6 rows × 64 columns, 24 zmm
  *    accumulators; rows of A read in place when A is uint8) with the zero-point correction and
- *    the output stage fused into the kernel's epilogue;
+ *    the output stage fused into the kernel's epilogue; products of at most 6 rows stream B
+ *    once in memory order with an in-loop prefetch (gemm_i8_vnni.c);
  *  - AVX-VNNI (ymm) vpdpbusd, AVX-512BW and AVX2 (u8/s8 widened to int16, vpmaddwd, exact),
  *    NEON sdot (gemm_i8_neon.c; A packed as s8 there) and scalar: micro-kernels into a scratch
  *    tile on a packed A, then a shared store pass.
@@ -403,7 +404,7 @@ static void qk_task(void *ctx, size_t task) {
 
 /* Work (multiply-adds) below which a GEMM stays on one thread, and the least work per thread. */
 #define QK_PAR_MIN_MACS ((size_t)1 << 20)
-/* Tasks per thread for one-row products: few, so each streams a long contiguous part of B, but
+/* Tasks per thread for products of up to 6 rows (B streamed once): few, so each streams a long contiguous part of B, but
  * more than one, so a thread that was descheduled does not hold up the others. */
 #define QK_GEMV_CHUNKS 4
 
@@ -414,8 +415,8 @@ static int qk_split(qk_job *jb, size_t threads) {
     /* The VNNI path reads u8 A in place, so small tasks cost nothing extra and bound what a
      * descheduled worker can hold up; the tiled tiers pack A per task, so they take fewer. */
     size_t chunks = (jb->tier == CK_TIER_AVX512_VNNI && !jb->a_signed ? 16 : 4) * threads;
-    /* One row streams B once: tasks are long contiguous panel ranges (see QK_GEMV_CHUNKS). */
-    if (jb->m == 1) chunks = QK_GEMV_CHUNKS * threads;
+    /* Up to 6 rows stream B once: tasks are long contiguous panel ranges (see QK_GEMV_CHUNKS). */
+    if (jb->m <= 6) chunks = QK_GEMV_CHUNKS * threads;
     if (chunks > jb->units) chunks = jb->units;
     if (chunks < 2) return qk_range(jb, 0, jb->m, 0, npanels);
     jb->chunks = chunks;

@@ -135,64 +135,71 @@ QV_TARGET static uint32_t qv_row_sum(const uint8_t *row, size_t k) {
     return (uint32_t)s;
 }
 
-/* One row of A (M = 1, a memory-bound GEMV over B): the panels [p0, p1) are walked as one
- * sequential stream (they are contiguous in the packed layout), each full 64-column panel with
- * 8 independent accumulator chains (two k-group sets × 4 sub-panels) and a software prefetch of
- * the lines QV_GEMV_DIST bytes ahead, which runs on into the next panel; a partial last panel
- * goes through the 1-row micro-kernel. */
-#define QV_GEMV_DIST 1024
-QV_TARGET static void qv_gemv(const qv_args *e, const int8_t *packed_b, size_t p0, size_t p1, size_t n, size_t kq) {
-    const uint8_t *a = e->a;
-    size_t kq4 = e->kq4;
-    for (size_t pn = p0; pn < p1; pn++) {
-        size_t pj = pn * QK_PW, cols = n - pj < QK_PW ? n - pj : QK_PW;
-        const int8_t *pb = packed_b + pj * kq * 4;
-        if (cols < QK_PW) {
-            qv_table[0][(cols + QK_NR - 1) / QK_NR - 1](e, pb, qk_round16_(cols) * 4, cols, 0, pj);
-            continue;
-        }
-        __m512i c0 = _mm512_setzero_si512(), c1 = c0, c2 = c0, c3 = c0, d0 = c0, d1 = c0, d2 = c0, d3 = c0;
-        size_t g = 0;
-        for (; g + 2 <= kq4; g += 2) {
-            const char *bp = (const char *)(pb + g * 256);
-            _mm_prefetch(bp + QV_GEMV_DIST, _MM_HINT_T0);
-            _mm_prefetch(bp + QV_GEMV_DIST + 64, _MM_HINT_T0);
-            _mm_prefetch(bp + QV_GEMV_DIST + 128, _MM_HINT_T0);
-            _mm_prefetch(bp + QV_GEMV_DIST + 192, _MM_HINT_T0);
-            _mm_prefetch(bp + QV_GEMV_DIST + 256, _MM_HINT_T0);
-            _mm_prefetch(bp + QV_GEMV_DIST + 320, _MM_HINT_T0);
-            _mm_prefetch(bp + QV_GEMV_DIST + 384, _MM_HINT_T0);
-            _mm_prefetch(bp + QV_GEMV_DIST + 448, _MM_HINT_T0);
-            int32_t av0, av1;
-            memcpy(&av0, a + 4 * g, 4);
-            memcpy(&av1, a + 4 * g + 4, 4);
-            __m512i x0 = _mm512_set1_epi32(av0), x1 = _mm512_set1_epi32(av1);
-            c0 = _mm512_dpbusd_epi32(c0, x0, _mm512_loadu_si512((const void *)(bp + 0)));
-            c1 = _mm512_dpbusd_epi32(c1, x0, _mm512_loadu_si512((const void *)(bp + 64)));
-            c2 = _mm512_dpbusd_epi32(c2, x0, _mm512_loadu_si512((const void *)(bp + 128)));
-            c3 = _mm512_dpbusd_epi32(c3, x0, _mm512_loadu_si512((const void *)(bp + 192)));
-            d0 = _mm512_dpbusd_epi32(d0, x1, _mm512_loadu_si512((const void *)(bp + 256)));
-            d1 = _mm512_dpbusd_epi32(d1, x1, _mm512_loadu_si512((const void *)(bp + 320)));
-            d2 = _mm512_dpbusd_epi32(d2, x1, _mm512_loadu_si512((const void *)(bp + 384)));
-            d3 = _mm512_dpbusd_epi32(d3, x1, _mm512_loadu_si512((const void *)(bp + 448)));
-        }
-        for (; g < kq; g++) {
-            const char *bp = (const char *)(pb + g * 256);
-            int32_t av;
-            if (g < kq4) memcpy(&av, a + 4 * g, 4);
-            else av = qv_tail(a + 4 * g, e->ktail);
-            __m512i x0 = _mm512_set1_epi32(av);
-            c0 = _mm512_dpbusd_epi32(c0, x0, _mm512_loadu_si512((const void *)(bp + 0)));
-            c1 = _mm512_dpbusd_epi32(c1, x0, _mm512_loadu_si512((const void *)(bp + 64)));
-            c2 = _mm512_dpbusd_epi32(c2, x0, _mm512_loadu_si512((const void *)(bp + 128)));
-            c3 = _mm512_dpbusd_epi32(c3, x0, _mm512_loadu_si512((const void *)(bp + 192)));
-        }
-        qv_store(e, _mm512_add_epi32(c0, d0), 0, 0, pj, 64);
-        qv_store(e, _mm512_add_epi32(c1, d1), 0, 0, pj + 16, 48);
-        qv_store(e, _mm512_add_epi32(c2, d2), 0, 0, pj + 32, 32);
-        qv_store(e, _mm512_add_epi32(c3, d3), 0, 0, pj + 48, 16);
+/* Few rows of A (R ≤ QV_STREAM_ROWS: a GEMV-like product bound by streaming B): the panels
+ * [p0, p1) are walked as one sequential stream (they are contiguous in the packed layout), each
+ * full 64-column panel with R·4 accumulator chains (two k-group sets for R = 1, so 8 chains) and a
+ * software prefetch of the lines QV_STREAM_DIST bytes ahead, which runs on into the next panel; a
+ * partial last panel goes through the micro-kernel of its width. */
+#define QV_STREAM_DIST 1024
+#define QV_STREAM_ROWS 6
+#define QV_STREAM(R)                                                                              \
+    QV_TARGET static void qv_stream_##R(const qv_args *e, const int8_t *packed_b, size_t p0, size_t p1, \
+                                        size_t n, size_t kq) {                                    \
+        enum { S = (R) == 1 ? 2 : 1 };                                                            \
+        const uint8_t *ar[R];                                                                     \
+        QV_UNROLL for (int r = 0; r < R; r++) ar[r] = e->a + (size_t)r * e->lda;                  \
+        size_t kq4 = e->kq4;                                                                      \
+        for (size_t pn = p0; pn < p1; pn++) {                                                     \
+            size_t pj = pn * QK_PW, cols = n - pj < QK_PW ? n - pj : QK_PW;                       \
+            const int8_t *pb = packed_b + pj * kq * 4;                                            \
+            if (cols < QK_PW) {                                                                   \
+                qv_table[(R) - 1][(cols + QK_NR - 1) / QK_NR - 1](e, pb, qk_round16_(cols) * 4, cols, 0, pj); \
+                continue;                                                                         \
+            }                                                                                     \
+            __m512i acc[S][R][4];                                                                 \
+            QV_UNROLL for (int s = 0; s < S; s++)                                                 \
+                QV_UNROLL for (int r = 0; r < R; r++)                                             \
+                    QV_UNROLL for (int q = 0; q < 4; q++) acc[s][r][q] = _mm512_setzero_si512();  \
+            size_t g = 0;                                                                         \
+            for (; g + S <= kq4; g += S) {                                                        \
+                const char *bp = (const char *)(pb + g * 256);                                    \
+                QV_UNROLL for (int l = 0; l < 4 * S; l++) _mm_prefetch(bp + QV_STREAM_DIST + 64 * l, _MM_HINT_T0); \
+                QV_UNROLL for (int s = 0; s < S; s++) {                                           \
+                    __m512i bv[4];                                                                \
+                    QV_UNROLL for (int q = 0; q < 4; q++)                                         \
+                        bv[q] = _mm512_loadu_si512((const void *)(bp + 256 * s + 64 * q));        \
+                    QV_UNROLL for (int r = 0; r < R; r++) {                                       \
+                        int32_t av;                                                               \
+                        memcpy(&av, ar[r] + 4 * (g + s), 4);                                      \
+                        __m512i a4 = _mm512_set1_epi32(av);                                       \
+                        QV_UNROLL for (int q = 0; q < 4; q++) acc[s][r][q] = _mm512_dpbusd_epi32(acc[s][r][q], a4, bv[q]); \
+                    }                                                                             \
+                }                                                                                 \
+            }                                                                                     \
+            for (; g < kq; g++) {                                                                 \
+                const char *bp = (const char *)(pb + g * 256);                                    \
+                __m512i bv[4];                                                                    \
+                QV_UNROLL for (int q = 0; q < 4; q++) bv[q] = _mm512_loadu_si512((const void *)(bp + 64 * q)); \
+                QV_UNROLL for (int r = 0; r < R; r++) {                                           \
+                    int32_t av;                                                                   \
+                    if (g < kq4) memcpy(&av, ar[r] + 4 * g, 4);                                   \
+                    else av = qv_tail(ar[r] + 4 * g, e->ktail);                                   \
+                    __m512i a4 = _mm512_set1_epi32(av);                                           \
+                    QV_UNROLL for (int q = 0; q < 4; q++) acc[0][r][q] = _mm512_dpbusd_epi32(acc[0][r][q], a4, bv[q]); \
+                }                                                                                 \
+            }                                                                                     \
+            QV_UNROLL for (int r = 0; r < R; r++)                                                 \
+                QV_UNROLL for (int q = 0; q < 4; q++) {                                           \
+                    __m512i v = acc[0][r][q];                                                     \
+                    if (S == 2) v = _mm512_add_epi32(v, acc[S - 1][r][q]);                        \
+                    qv_store(e, v, (size_t)r, 0, pj + 16 * (size_t)q, 64 - 16 * (size_t)q);       \
+                }                                                                                 \
+        }                                                                                         \
     }
-}
+QV_STREAM(1) QV_STREAM(2) QV_STREAM(3) QV_STREAM(4) QV_STREAM(5) QV_STREAM(6)
+typedef void (*qv_stream_fn)(const qv_args *e, const int8_t *packed_b, size_t p0, size_t p1, size_t n, size_t kq);
+static const qv_stream_fn qv_stream_table[QV_STREAM_ROWS] = {qv_stream_1, qv_stream_2, qv_stream_3,
+                                                            qv_stream_4, qv_stream_5, qv_stream_6};
 
 /* Rows per A block (A block of QV_MC·k bytes stays in L2) and panels per B block. */
 #define QV_A_BLOCK_BYTES (192 * 1024)
@@ -233,8 +240,8 @@ int qv_drive(int a_signed, size_t i0, size_t i1, size_t p0, size_t p1, size_t n,
     e.zb0 = (b_zp ? (uint32_t)b_zp[0] : 0u) - zb_shift;
     e.has_zb = (b_zp && b_zp_stride) || e.zb0 != 0;
     e.o = o;
-    if (i1 - i0 == 1 && p1 > p0) {
-        /* One row: no blocking, B streamed once in memory order. */
+    if (i1 - i0 <= QV_STREAM_ROWS && p1 > p0) {
+        /* Few rows: no blocking, B streamed once in memory order. */
         pb_block = p1 - p0;
     }
     for (size_t pc = p0; pc < p1; pc += pb_block) {
@@ -258,8 +265,8 @@ int qv_drive(int a_signed, size_t i0, size_t i1, size_t p0, size_t p1, size_t n,
                 za_u[r] = za;
                 rs[r] = e.has_zb ? qv_row_sum(e.a + r * e.lda, k) - (uint32_t)k * za : 0u;
             }
-            if (rows == 1) {
-                qv_gemv(&e, packed_b, pc, pe, n, kq);
+            if (rows <= QV_STREAM_ROWS) {
+                qv_stream_table[rows - 1](&e, packed_b, pc, pe, n, kq);
                 continue;
             }
             for (size_t pn = pc; pn < pe; pn++) {

@@ -78,10 +78,10 @@ import Testing
         var rng = SplitMix(UInt64(77 + tier))
         let saved = KernelThreads.count
         defer { KernelThreads.count = saved }
-        // Panel split (n wide), row split (n narrow), a ragged tail in both, and one row (contiguous
-        // panel ranges per thread, a partial last panel); uint8 and int8 A.
+        // Panel split (n wide), row split (n narrow), a ragged tail in both, and 1–6 rows (B streamed
+        // in contiguous panel ranges per thread, a partial last panel); uint8 and int8 A.
         let dims = [(8, 2048 + 16 + 5, 260), (300, 40, 515), (61, 700, 288), (9, 1500, 259), (1, 8192 + 37, 259),
-                    (1, 4096 + 64, 515)]
+                    (1, 4096 + 64, 515), (4, 2048 + 37, 259), (6, 1024 + 64 + 3, 333)]
         for (index, (m, n, k)) in dims.enumerated() {
             let aSigned = index % 2 == 1
             let (a, b) = Self.operands(m: m, n: n, k: k, lda: k, ldb: n, rng: &rng)

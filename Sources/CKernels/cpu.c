@@ -33,6 +33,25 @@ uint32_t ck_supported_tiers(void) {
     }
     return tiers;
 }
+#elif defined(__aarch64__) && defined(__linux__)
+#include <sys/auxv.h>
+#ifndef HWCAP_ASIMDDP
+#define HWCAP_ASIMDDP (1UL << 20)
+#endif
+uint32_t ck_supported_tiers(void) {
+    uint32_t tiers = 1u << CK_TIER_SCALAR;
+    if (getauxval(AT_HWCAP) & HWCAP_ASIMDDP) tiers |= 1u << CK_TIER_NEON_DOTPROD;
+    return tiers;
+}
+#elif defined(__aarch64__) && defined(__APPLE__)
+#include <sys/sysctl.h>
+uint32_t ck_supported_tiers(void) {
+    uint32_t tiers = 1u << CK_TIER_SCALAR;
+    int v = 0;
+    size_t len = sizeof v;
+    if (sysctlbyname("hw.optional.arm.FEAT_DotProd", &v, &len, NULL, 0) == 0 && v) tiers |= 1u << CK_TIER_NEON_DOTPROD;
+    return tiers;
+}
 #else
 uint32_t ck_supported_tiers(void) { return 1u << CK_TIER_SCALAR; }
 #endif
@@ -40,7 +59,7 @@ uint32_t ck_supported_tiers(void) { return 1u << CK_TIER_SCALAR; }
 CKTier ck_detect_tier(void) {
     uint32_t tiers = ck_supported_tiers();
     CKTier best = CK_TIER_SCALAR;
-    for (int t = CK_TIER_SCALAR; t <= CK_TIER_AVX512_VNNI; t++)
+    for (int t = CK_TIER_SCALAR; t <= CK_TIER_NEON_DOTPROD; t++)
         if (tiers & (1u << t)) best = (CKTier)t;
     return best;
 }

@@ -45,6 +45,7 @@ size_t ck_cpu_feature_list(char *buf, size_t cap) {
     }
 #elif defined(__aarch64__)
     len = ck_append(buf, cap, len, "neon");
+    if (ck_supported_tiers() & (1u << CK_TIER_NEON_DOTPROD)) len = ck_append(buf, cap, len, "dotprod");
 #endif
     return len;
 }
@@ -72,6 +73,11 @@ const char *ck_gemm_kernel_name(CKTier tier, int is_int8) {
         case CK_TIER_AVX_VNNI: return "avxvnni vpdpbusd ymm, 4x48 tile";
         case CK_TIER_AVX512BW: return "avx512bw vpmaddwd zmm (exact 16-bit widening), 4x64 tile";
         case CK_TIER_AVX2: return "avx2 vpmaddwd ymm (exact 16-bit widening), 2x16 tile";
+#if defined(__aarch64__)
+        case CK_TIER_NEON_DOTPROD: return "neon sdot (s8 A domain), 4x16 tile";
+#else
+        case CK_TIER_NEON_DOTPROD: return "neon sdot emulated in portable C (test only), 4x16 tile";
+#endif
         default: return "scalar reference loops";
         }
     }

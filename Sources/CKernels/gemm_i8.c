@@ -4,9 +4,11 @@
  * Operands are normalized to u8 A × s8 B (see ck_gemm.h), so every tier computes Σ a_u·b_s:
  *  - AVX-512 VNNI: register-blocked micro-kernels (up to 6 rows × 64 columns, 24 zmm
  *    accumulators; rows of A read in place when A is uint8) with the zero-point correction and
- *    the output stage fused into the kernel's epilogue;
- *  - AVX-VNNI (ymm) vpdpbusd, AVX-512BW and AVX2 (u8/s8 widened to int16, vpmaddwd, exact) and
- *    scalar: micro-kernels into a scratch tile on a packed A, then a shared store pass.
+ *    the output stage fused into the kernel's epilogue; products of at most 6 rows stream B
+ *    once in memory order with an in-loop prefetch (gemm_i8_vnni.c);
+ *  - AVX-VNNI (ymm) vpdpbusd, AVX-512BW and AVX2 (u8/s8 widened to int16, vpmaddwd, exact),
+ *    NEON sdot (gemm_i8_neon.c; A packed as s8 there) and scalar: micro-kernels into a scratch
+ *    tile on a packed A, then a shared store pass.
  * All correction terms use uint32 arithmetic (wrapping), so results are identical mod 2^32.
  *
  * Packed B: panels of up to QK_PW = 64 columns; panel p covers columns 64p… and has width
@@ -103,11 +105,13 @@ void ck_qgemm_pack_b(int b_signed, size_t k, size_t n, const void *b, size_t ldb
 }
 
 
-/* Packs R rows of A (starting at row i0) as u8 in k-groups of 4; writes row sums of a_u. */
-static void qk_pack_a(int a_signed, const void *a, size_t lda, size_t i0, size_t R, size_t k,
+/* Packs R rows of A (starting at row i0) in k-groups of 4, as u8 (to_s8 == 0: int8 A offset by
+ * +128) or as s8 (to_s8 != 0: uint8 A offset by −128); writes the row sums of the packed values
+ * (mod 2^32). */
+static void qk_pack_a(int a_signed, int to_s8, const void *a, size_t lda, size_t i0, size_t R, size_t k,
                       uint8_t *dst, int32_t *row_sums) {
     size_t kq = (k + 3) / 4;
-    uint8_t flip = a_signed ? 0x80 : 0;
+    uint8_t flip = (a_signed != 0) != (to_s8 != 0) ? 0x80 : 0;
     const uint8_t *src = a;
     for (size_t r = 0; r < R; r++) {
         const uint8_t *row = src + (i0 + r) * lda;
@@ -115,27 +119,13 @@ static void qk_pack_a(int a_signed, const void *a, size_t lda, size_t i0, size_t
         size_t p = 0;
         for (; p < k; p++) {
             uint8_t v = row[p] ^ flip;
-            s += v;
+            s += to_s8 ? (uint32_t)(int32_t)(int8_t)v : (uint32_t)v;
             dst[(p >> 2) * R * 4 + r * 4 + (p & 3)] = v;
         }
         for (; p < kq * 4; p++) dst[(p >> 2) * R * 4 + r * 4 + (p & 3)] = 0;
         row_sums[r] = (int32_t)s;
     }
 }
-
-/* Micro-kernel over R rows × P sub-panels of one panel (group stride gs bytes):
- * tile[r*QK_TLD + 16*q + j] = Σ_{g<kq} Σ_t pa[g*R*4 + r*4 + t] · pb[g*gs + q*64 + j*4 + t].
- * Kernel tables are indexed [(R−1)*QK_PMAX + (P−1)]. */
-#define QK_PMAX 4
-#define QK_TLD (QK_NR * QK_PMAX)
-typedef void (*qk_kernel)(size_t kq, const uint8_t *pa, const int8_t *pb, size_t gs, int32_t *tile);
-
-/* Per tier: rows per block and, per row count, the most sub-panels one call covers. */
-typedef struct {
-    size_t mr;
-    unsigned char max_p[4];
-    const qk_kernel *table;
-} qk_tier;
 
 static void qk_scalar(size_t R, size_t kq, const uint8_t *pa, const int8_t *pb, size_t gs, int32_t *tile) {
     for (size_t r = 0; r < R; r++)
@@ -158,7 +148,7 @@ QK_SCALAR_KERNEL(3)
 QK_SCALAR_KERNEL(4)
 static const qk_kernel qk_scalar_table[4 * QK_PMAX] = {
     [0 * QK_PMAX] = qk_scalar_1, [1 * QK_PMAX] = qk_scalar_2, [2 * QK_PMAX] = qk_scalar_3, [3 * QK_PMAX] = qk_scalar_4};
-static const qk_tier qk_scalar_tier = {4, {1, 1, 1, 1}, qk_scalar_table};
+static const qk_tier qk_scalar_tier = {4, {1, 1, 1, 1}, qk_scalar_table, 0};
 
 #if defined(__x86_64__)
 /* AVX-512BW without VNNI: per k-group and panel, B's 16 columns × 4 k are sign-extended to int16
@@ -198,7 +188,7 @@ static const qk_kernel qk_bw_table[4 * QK_PMAX] = {
     [1 * QK_PMAX] = qk_bw_2_1, [1 * QK_PMAX + 1] = qk_bw_2_2, [1 * QK_PMAX + 2] = qk_bw_2_3,
     [2 * QK_PMAX] = qk_bw_3_1, [2 * QK_PMAX + 1] = qk_bw_3_2,
     [3 * QK_PMAX] = qk_bw_4_1, [3 * QK_PMAX + 1] = qk_bw_4_2};
-static const qk_tier qk_bw_tier = {4, {4, 3, 2, 2}, qk_bw_table};
+static const qk_tier qk_bw_tier = {4, {4, 3, 2, 2}, qk_bw_table, 0};
 
 /* AVX-VNNI (VEX vpdpbusd on ymm, no AVX-512): per k-group and panel, B's 64 bytes are two ymm
  * (8 columns × 4 k each). */
@@ -229,7 +219,7 @@ static const qk_kernel qk_avxvnni_table[4 * QK_PMAX] = {
     [0 * QK_PMAX] = qk_avxvnni_1_1, [0 * QK_PMAX + 1] = qk_avxvnni_1_2, [0 * QK_PMAX + 2] = qk_avxvnni_1_3,
     [1 * QK_PMAX] = qk_avxvnni_2_1, [1 * QK_PMAX + 1] = qk_avxvnni_2_2,
     [2 * QK_PMAX] = qk_avxvnni_3_1, [3 * QK_PMAX] = qk_avxvnni_4_1};
-static const qk_tier qk_avxvnni_tier = {4, {3, 2, 1, 1}, qk_avxvnni_table};
+static const qk_tier qk_avxvnni_tier = {4, {3, 2, 1, 1}, qk_avxvnni_table, 0};
 
 /* AVX2: per k-group, the 16 columns × 4 k of B are sign-extended to int16 in four ymm (4 columns
  * each, lanes (k0,k1),(k2,k3) per column); A's 4 bytes are zero-extended to int16 and broadcast;
@@ -263,7 +253,7 @@ static const qk_tier qk_avxvnni_tier = {4, {3, 2, 1, 1}, qk_avxvnni_table};
 QK_AVX2_KERNEL(1)
 QK_AVX2_KERNEL(2)
 static const qk_kernel qk_avx2_table[2 * QK_PMAX] = {[0 * QK_PMAX] = qk_avx2_1, [1 * QK_PMAX] = qk_avx2_2};
-static const qk_tier qk_avx2_tier = {2, {1, 1}, qk_avx2_table};
+static const qk_tier qk_avx2_tier = {2, {1, 1}, qk_avx2_table, 0};
 
 #endif
 
@@ -312,10 +302,12 @@ static int qk_tiled(const qk_tier *t, qk_store_fn store, int a_signed, size_t m,
     if (!abuf) return -1;
     int32_t *row_sums = (int32_t *)(void *)(abuf + ((m * kq * 4 + 3) & ~(size_t)3));
     for (size_t i = 0; i < m; i += mr)
-        qk_pack_a(a_signed, a, lda, i, m - i < mr ? m - i : mr, k, abuf + i * kq * 4, row_sums + i);
+        qk_pack_a(a_signed, t->a_s8, a, lda, i, m - i < mr ? m - i : mr, k, abuf + i * kq * 4, row_sums + i);
     int32_t tile[QK_MR_MAX * QK_TLD];
     uint32_t za_u[QK_MR_MAX];
-    uint32_t za_shift = a_signed ? 128u : 0u, zb_shift = b_signed ? 0u : 128u;
+    /* The zero point of A shifted into the packed domain (u8: +128 for int8 A; s8: −128 for uint8 A). */
+    uint32_t za_shift = t->a_s8 ? (a_signed ? 0u : (uint32_t)-128) : (a_signed ? 128u : 0u);
+    uint32_t zb_shift = b_signed ? 0u : 128u;
     size_t npanels = (n + QK_PW - 1) / QK_PW;
     size_t block = QK_B_BLOCK_BYTES / panel_bytes;
     if (block == 0) block = 1;
@@ -383,8 +375,9 @@ static int qk_range(const qk_job *jb, size_t i0, size_t i1, size_t p0, size_t p1
 #if defined(__x86_64__)
     if (jb->tier == CK_TIER_AVX512BW) { t = &qk_bw_tier; store = qk_store_avx512; }
     else if (jb->tier == CK_TIER_AVX_VNNI) { t = &qk_avxvnni_tier; store = qk_store_avx2; }
-    else if (jb->tier != CK_TIER_SCALAR) { t = &qk_avx2_tier; store = qk_store_avx2; }
+    else if (jb->tier == CK_TIER_AVX2) { t = &qk_avx2_tier; store = qk_store_avx2; }
 #endif
+    if (jb->tier == CK_TIER_NEON_DOTPROD) t = &qk_neon_tier;
     size_t j0 = p0 * QK_PW, j1 = p1 * QK_PW < jb->n ? p1 * QK_PW : jb->n;
     qk_out o = jb->o;
     if (o.y) {
@@ -411,6 +404,9 @@ static void qk_task(void *ctx, size_t task) {
 
 /* Work (multiply-adds) below which a GEMM stays on one thread, and the least work per thread. */
 #define QK_PAR_MIN_MACS ((size_t)1 << 20)
+/* Tasks per thread for products of up to 6 rows (B streamed once): few, so each streams a long contiguous part of B, but
+ * more than one, so a thread that was descheduled does not hold up the others. */
+#define QK_GEMV_CHUNKS 4
 
 static int qk_split(qk_job *jb, size_t threads) {
     size_t npanels = (jb->n + QK_PW - 1) / QK_PW, row_units = (jb->m + 5) / 6;
@@ -419,6 +415,8 @@ static int qk_split(qk_job *jb, size_t threads) {
     /* The VNNI path reads u8 A in place, so small tasks cost nothing extra and bound what a
      * descheduled worker can hold up; the tiled tiers pack A per task, so they take fewer. */
     size_t chunks = (jb->tier == CK_TIER_AVX512_VNNI && !jb->a_signed ? 16 : 4) * threads;
+    /* Up to 6 rows stream B once: tasks are long contiguous panel ranges (see QK_GEMV_CHUNKS). */
+    if (jb->m <= 6) chunks = QK_GEMV_CHUNKS * threads;
     if (chunks > jb->units) chunks = jb->units;
     if (chunks < 2) return qk_range(jb, 0, jb->m, 0, npanels);
     jb->chunks = chunks;

@@ -20,6 +20,27 @@ typedef struct {
     const float *bias;
 } qk_out;
 
+/* Micro-kernel over R rows × P sub-panels of one panel (group stride gs bytes):
+ * tile[r*QK_TLD + 16*q + j] = Σ_{g<kq} Σ_t pa[g*R*4 + r*4 + t] · pb[g*gs + q*64 + j*4 + t],
+ * pa read as u8, or as s8 when the tier's a_s8 is set. Kernel tables are indexed
+ * [(R−1)*QK_PMAX + (P−1)]. */
+#define QK_PMAX 4
+#define QK_TLD (QK_NR * QK_PMAX)
+typedef void (*qk_kernel)(size_t kq, const uint8_t *pa, const int8_t *pb, size_t gs, int32_t *tile);
+
+/* Per tier of the tiled driver: rows per block (<= 4), per row count the most sub-panels one
+ * call covers, the kernel table, and whether A is packed as s8 (a_s8) instead of u8. */
+typedef struct {
+    size_t mr;
+    unsigned char max_p[4];
+    const qk_kernel *table;
+    int a_s8;
+} qk_tier;
+
+/* The NEON dot-product kernels (gemm_i8_neon.c): sdot on arm64; elsewhere a portable emulation
+ * of the same code, so its indexing is tested on any host. */
+extern const qk_tier qk_neon_tier;
+
 #if defined(__x86_64__)
 /* Rows [i0, i1) × panels [p0, p1) with the AVX-512 VNNI kernels on the calling thread (see
  * gemm_i8_vnni.c). Returns -1 when a scratch buffer is unavailable. */

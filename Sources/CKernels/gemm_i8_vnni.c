@@ -135,6 +135,72 @@ QV_TARGET static uint32_t qv_row_sum(const uint8_t *row, size_t k) {
     return (uint32_t)s;
 }
 
+/* Few rows of A (R ≤ QV_STREAM_ROWS: a GEMV-like product bound by streaming B): the panels
+ * [p0, p1) are walked as one sequential stream (they are contiguous in the packed layout), each
+ * full 64-column panel with R·4 accumulator chains (two k-group sets for R = 1, so 8 chains) and a
+ * software prefetch of the lines QV_STREAM_DIST bytes ahead, which runs on into the next panel; a
+ * partial last panel goes through the micro-kernel of its width. */
+#define QV_STREAM_DIST 1024
+#define QV_STREAM_ROWS 6
+#define QV_STREAM(R)                                                                              \
+    QV_TARGET static void qv_stream_##R(const qv_args *e, const int8_t *packed_b, size_t p0, size_t p1, \
+                                        size_t n, size_t kq) {                                    \
+        enum { S = (R) == 1 ? 2 : 1 };                                                            \
+        const uint8_t *ar[R];                                                                     \
+        QV_UNROLL for (int r = 0; r < R; r++) ar[r] = e->a + (size_t)r * e->lda;                  \
+        size_t kq4 = e->kq4;                                                                      \
+        for (size_t pn = p0; pn < p1; pn++) {                                                     \
+            size_t pj = pn * QK_PW, cols = n - pj < QK_PW ? n - pj : QK_PW;                       \
+            const int8_t *pb = packed_b + pj * kq * 4;                                            \
+            if (cols < QK_PW) {                                                                   \
+                qv_table[(R) - 1][(cols + QK_NR - 1) / QK_NR - 1](e, pb, qk_round16_(cols) * 4, cols, 0, pj); \
+                continue;                                                                         \
+            }                                                                                     \
+            __m512i acc[S][R][4];                                                                 \
+            QV_UNROLL for (int s = 0; s < S; s++)                                                 \
+                QV_UNROLL for (int r = 0; r < R; r++)                                             \
+                    QV_UNROLL for (int q = 0; q < 4; q++) acc[s][r][q] = _mm512_setzero_si512();  \
+            size_t g = 0;                                                                         \
+            for (; g + S <= kq4; g += S) {                                                        \
+                const char *bp = (const char *)(pb + g * 256);                                    \
+                QV_UNROLL for (int l = 0; l < 4 * S; l++) _mm_prefetch(bp + QV_STREAM_DIST + 64 * l, _MM_HINT_T0); \
+                QV_UNROLL for (int s = 0; s < S; s++) {                                           \
+                    __m512i bv[4];                                                                \
+                    QV_UNROLL for (int q = 0; q < 4; q++)                                         \
+                        bv[q] = _mm512_loadu_si512((const void *)(bp + 256 * s + 64 * q));        \
+                    QV_UNROLL for (int r = 0; r < R; r++) {                                       \
+                        int32_t av;                                                               \
+                        memcpy(&av, ar[r] + 4 * (g + s), 4);                                      \
+                        __m512i a4 = _mm512_set1_epi32(av);                                       \
+                        QV_UNROLL for (int q = 0; q < 4; q++) acc[s][r][q] = _mm512_dpbusd_epi32(acc[s][r][q], a4, bv[q]); \
+                    }                                                                             \
+                }                                                                                 \
+            }                                                                                     \
+            for (; g < kq; g++) {                                                                 \
+                const char *bp = (const char *)(pb + g * 256);                                    \
+                __m512i bv[4];                                                                    \
+                QV_UNROLL for (int q = 0; q < 4; q++) bv[q] = _mm512_loadu_si512((const void *)(bp + 64 * q)); \
+                QV_UNROLL for (int r = 0; r < R; r++) {                                           \
+                    int32_t av;                                                                   \
+                    if (g < kq4) memcpy(&av, ar[r] + 4 * g, 4);                                   \
+                    else av = qv_tail(ar[r] + 4 * g, e->ktail);                                   \
+                    __m512i a4 = _mm512_set1_epi32(av);                                           \
+                    QV_UNROLL for (int q = 0; q < 4; q++) acc[0][r][q] = _mm512_dpbusd_epi32(acc[0][r][q], a4, bv[q]); \
+                }                                                                                 \
+            }                                                                                     \
+            QV_UNROLL for (int r = 0; r < R; r++)                                                 \
+                QV_UNROLL for (int q = 0; q < 4; q++) {                                           \
+                    __m512i v = acc[0][r][q];                                                     \
+                    if (S == 2) v = _mm512_add_epi32(v, acc[S - 1][r][q]);                        \
+                    qv_store(e, v, (size_t)r, 0, pj + 16 * (size_t)q, 64 - 16 * (size_t)q);       \
+                }                                                                                 \
+        }                                                                                         \
+    }
+QV_STREAM(1) QV_STREAM(2) QV_STREAM(3) QV_STREAM(4) QV_STREAM(5) QV_STREAM(6)
+typedef void (*qv_stream_fn)(const qv_args *e, const int8_t *packed_b, size_t p0, size_t p1, size_t n, size_t kq);
+static const qv_stream_fn qv_stream_table[QV_STREAM_ROWS] = {qv_stream_1, qv_stream_2, qv_stream_3,
+                                                            qv_stream_4, qv_stream_5, qv_stream_6};
+
 /* Rows per A block (A block of QV_MC·k bytes stays in L2) and panels per B block. */
 #define QV_A_BLOCK_BYTES (192 * 1024)
 #define QV_B_BLOCK_BYTES (384 * 1024)
@@ -174,6 +240,10 @@ int qv_drive(int a_signed, size_t i0, size_t i1, size_t p0, size_t p1, size_t n,
     e.zb0 = (b_zp ? (uint32_t)b_zp[0] : 0u) - zb_shift;
     e.has_zb = (b_zp && b_zp_stride) || e.zb0 != 0;
     e.o = o;
+    if (i1 - i0 <= QV_STREAM_ROWS && p1 > p0) {
+        /* Few rows: no blocking, B streamed once in memory order. */
+        pb_block = p1 - p0;
+    }
     for (size_t pc = p0; pc < p1; pc += pb_block) {
         size_t pe = pc + pb_block < p1 ? pc + pb_block : p1;
         for (size_t ic = i0; ic < i1; ic += mc) {
@@ -194,6 +264,10 @@ int qv_drive(int a_signed, size_t i0, size_t i1, size_t p0, size_t p1, size_t n,
                 uint32_t za = (a_zp ? (uint32_t)a_zp[(ic + r) * a_zp_stride] : 0u) + za_shift;
                 za_u[r] = za;
                 rs[r] = e.has_zb ? qv_row_sum(e.a + r * e.lda, k) - (uint32_t)k * za : 0u;
+            }
+            if (rows <= QV_STREAM_ROWS) {
+                qv_stream_table[rows - 1](&e, packed_b, pc, pe, n, kq);
+                continue;
             }
             for (size_t pn = pc; pn < pe; pn++) {
                 size_t pj = pn * QK_PW, cols = n - pj < QK_PW ? n - pj : QK_PW;

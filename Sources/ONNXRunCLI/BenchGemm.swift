@@ -1,4 +1,5 @@
 import ArgumentParser
+import CKernels
 import Kernels
 
 #if canImport(Glibc)
@@ -15,7 +16,10 @@ struct Bench: ParsableCommand {
 }
 
 /// `onnxrun bench gemm`: times the int8 (u8 A with a dynamic zero point × prepacked s8 B → int32)
-/// and fp32 (A × prepacked B) GEMMs on M×K×N shapes and prints one JSON object per cell.
+/// and fp32 (A × prepacked B) GEMMs, and the dynamic-quantization chain (`dq`: float A quantized
+/// over the whole tensor as DynamicQuantizeLinear does, then the int8 GEMM with the fused float
+/// epilogue `QGemm.gemmFloat`, i.e. DynamicQuantizeLinear → MatMulInteger → Cast → Mul as one
+/// fused op will run it), on M×K×N shapes, and prints one JSON object per cell.
 struct BenchGemm: OutputCommand {
     static let configuration = CommandConfiguration(
         commandName: "gemm",
@@ -32,7 +36,7 @@ struct BenchGemm: OutputCommand {
     @Option(help: "Comma-separated thread counts.")
     var threads = "1,2"
 
-    @Option(help: "Comma-separated kinds: i8, f32.")
+    @Option(help: "Comma-separated kinds: i8, f32, dq (the DynamicQuantizeLinear → int8 GEMM → float chain).")
     var kinds = "i8,f32"
 
     @Option(help: "Seconds of calls per cell.")
@@ -45,7 +49,9 @@ struct BenchGemm: OutputCommand {
             throw CLIError("--threads must list counts from 1 to 256")
         }
         let kindList = kinds.split(separator: ",").map(String.init)
-        guard kindList.allSatisfy({ $0 == "i8" || $0 == "f32" }) else { throw CLIError("--kinds must list i8 and/or f32") }
+        guard kindList.allSatisfy({ ["i8", "f32", "dq"].contains($0) }) else {
+            throw CLIError("--kinds must list i8, f32 and/or dq")
+        }
         guard seconds > 0, seconds <= 60 else { throw CLIError("--seconds must be in (0, 60]") }
         let saved = KernelThreads.count
         defer { KernelThreads.count = saved }
@@ -76,6 +82,49 @@ struct BenchGemm: OutputCommand {
         return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
     }
 
+    /// The dynamic-quantization chain on float A (m×k) and a prepacked s8 B (k×n) with a per-tensor
+    /// scale: the range and quantize kernels of DynamicQuantizeLinear (scale and zero point by its
+    /// formula), then the int8 GEMM with the float epilogue y = float(C)·(x_scale·w_scale).
+    private static func chain(m: Int, k: Int, n: Int, rng: inout SystemRandomNumberGenerator) throws(CLIError)
+        -> (call: () -> Void, release: () -> Void) {
+        let x = UnsafeMutablePointer<Float>.allocate(capacity: m * k)
+        let xq = UnsafeMutablePointer<UInt8>.allocate(capacity: m * k)
+        let b = UnsafeMutablePointer<Int8>.allocate(capacity: k * n)
+        let y = UnsafeMutablePointer<Float>.allocate(capacity: m * n)
+        let zp = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+        let wScale = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+        for i in 0..<(m * k) { x[i] = Float.random(in: -3...3, using: &rng) }
+        for i in 0..<(k * n) { b[i] = Int8.random(in: -128...127, using: &rng) }
+        wScale.pointee = 0.02
+        let release = { x.deallocate(); xq.deallocate(); b.deallocate(); y.deallocate(); zp.deallocate(); wScale.deallocate() }
+        guard let packed = PackedInt8Matrix(signed: true, k: k, n: n, b: UnsafeRawPointer(b), ldb: n) else {
+            release()
+            throw CLIError("out of memory packing B")
+        }
+        let tier = CPUTier.active.ck
+        let call = {
+            var lo: Float = 0, hi: Float = 0
+            ck_range_with_zero_f32(x, m * k, &lo, &hi, tier)
+            let (scale, z) = dynamicQuantizeParameters(lo: lo, hi: hi)
+            ck_quantize_f32_u8(x, xq, m * k, scale, Int32(z), 0, 255, tier)
+            zp.pointee = Int32(z)
+            withExtendedLifetime(packed) {
+                _ = QGemm.gemmFloat(aSigned: false, m: m, a: UnsafeRawPointer(xq), lda: k, aZeroPoints: zp, b: packed,
+                                    aScale: scale, bScale: wScale, bScaleStride: 0, y: y, ldy: n)
+            }
+        }
+        return (call, release)
+    }
+
+    /// DynamicQuantizeLinear's scale and zero point for the range [lo, hi] (lo ≤ 0 ≤ hi), as the op
+    /// computes them (Sources/Ops/Quantization/DynamicQuantizeLinear.swift).
+    private static func dynamicQuantizeParameters(lo: Float, hi: Float) -> (Float, UInt8) {
+        let scale: Float = hi == lo ? 1 : (hi - lo) / 255
+        let initial: Float = 0 - lo / scale
+        let clamped = initial.isNaN ? 0 : Swift.max(0, Swift.min(255, initial))
+        return (scale, UInt8(clamped.rounded(.toNearestOrEven)))
+    }
+
     private func cell(kind: String, m: Int, k: Int, n: Int, threads: Int) throws(CLIError) -> String {
         var rng = SystemRandomNumberGenerator()
         let call: () -> Void, release: () -> Void
@@ -97,6 +146,8 @@ struct BenchGemm: OutputCommand {
                                    c: c, ldc: n)
                 }
             }
+        } else if kind == "dq" {
+            (call, release) = try Self.chain(m: m, k: k, n: n, rng: &rng)
         } else {
             let a = UnsafeMutablePointer<Float>.allocate(capacity: m * k)
             let b = UnsafeMutablePointer<Float>.allocate(capacity: k * n)

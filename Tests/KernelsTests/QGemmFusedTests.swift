@@ -1,4 +1,5 @@
-import Kernels
+import CKernels
+@testable import Kernels
 import Testing
 
 /// The fused int8 → float epilogue and the threaded split: every runnable tier must equal the
@@ -15,9 +16,9 @@ import Testing
          (0..<(k * ldb)).map { _ in UInt8.random(in: 0...255, using: &rng) })
     }
 
-    @Test(arguments: CPUTier.supported, [false, true])
-    func floatEpilogueMatchesReference(tier: CPUTier, perColumnScale: Bool) {
-        var rng = SplitMix(UInt64(31 + tier.rawValue * 2 + (perColumnScale ? 1 : 0)))
+    @Test(arguments: QGemmTests.int8Tiers, [false, true])
+    func floatEpilogueMatchesReference(tier: Int, perColumnScale: Bool) {
+        var rng = SplitMix(UInt64(31 + tier * 2 + (perColumnScale ? 1 : 0)))
         for (index, (m, n, k)) in Self.dims.enumerated() {
             let aSigned = index % 2 == 1, bSigned = index % 3 != 1
             let lda = k + index % 3, ldb = n + 1, ldy = n + 2
@@ -33,8 +34,9 @@ import Testing
             bias.withOptionalPointer { bp in
                 a.withUnsafeBytes { ap in
                     b.withUnsafeBytes { bb in
-                        _ = QGemm.gemmFloat(tier: tier, aSigned: aSigned, m: m, a: ap.baseAddress!, lda: lda,
-                                            aZeroPoints: aZP, b: packed, bZeroPoints: bZP, bZeroPointStride: bStride,
+                        _ = QGemm.gemmFloat(ck: CKTier(rawValue: UInt32(tier)), aSigned: aSigned, m: m,
+                                            a: ap.baseAddress!, lda: lda, aZeroPoints: aZP, aZeroPointStride: 0,
+                                            b: packed, bZeroPoints: bZP, bZeroPointStride: bStride,
                                             aScale: aScale, bScale: scales, bScaleStride: perColumnScale ? 1 : 0,
                                             bias: bp, y: &got, ldy: ldy)
                         QGemm.referenceFloat(aSigned: aSigned, bSigned: bSigned, m: m, n: n, k: k, a: ap.baseAddress!,
@@ -71,13 +73,16 @@ import Testing
 
     /// Products large enough to be split over threads give the same int32 result on 1 and 2
     /// threads, equal to the reference.
-    @Test(arguments: CPUTier.supported)
-    func threadedSplitIsExact(tier: CPUTier) {
-        var rng = SplitMix(UInt64(77 + tier.rawValue))
+    @Test(arguments: QGemmTests.int8Tiers)
+    func threadedSplitIsExact(tier: Int) {
+        var rng = SplitMix(UInt64(77 + tier))
         let saved = KernelThreads.count
         defer { KernelThreads.count = saved }
-        // Panel split (n wide), row split (n narrow), and a ragged tail in both; uint8 and int8 A.
-        for (index, (m, n, k)) in [(8, 2048 + 16 + 5, 260), (300, 40, 515), (61, 700, 288), (9, 1500, 259)].enumerated() {
+        // Panel split (n wide), row split (n narrow), a ragged tail in both, and 1–6 rows (B streamed
+        // in contiguous panel ranges per thread, a partial last panel); uint8 and int8 A.
+        let dims = [(8, 2048 + 16 + 5, 260), (300, 40, 515), (61, 700, 288), (9, 1500, 259), (1, 8192 + 37, 259),
+                    (1, 4096 + 64, 515), (4, 2048 + 37, 259), (6, 1024 + 64 + 3, 333)]
+        for (index, (m, n, k)) in dims.enumerated() {
             let aSigned = index % 2 == 1
             let (a, b) = Self.operands(m: m, n: n, k: k, lda: k, ldb: n, rng: &rng)
             let aZP: [Int32] = (0..<m).map { _ in aSigned ? Int32.random(in: -128...127, using: &rng) : Int32.random(in: 0...255, using: &rng) }
@@ -88,8 +93,8 @@ import Testing
                 KernelThreads.count = threads
                 var c = [Int32](repeating: 0x5A5A, count: m * n)
                 a.withUnsafeBytes { ap in
-                    _ = QGemm.gemm(tier: tier, aSigned: aSigned, m: m, a: ap.baseAddress!, lda: k, aZeroPoints: aZP,
-                                   aZeroPointStride: 1, b: packed, bZeroPoints: bZP, bZeroPointStride: 1, c: &c, ldc: n)
+                    _ = QGemm.gemm(ck: CKTier(rawValue: UInt32(tier)), aSigned: aSigned, m: m, a: ap.baseAddress!, lda: k,
+                                   aZeroPoints: aZP, aZeroPointStride: 1, b: packed, bZeroPoints: bZP, bZeroPointStride: 1, c: &c, ldc: n)
                 }
                 results.append(c)
             }

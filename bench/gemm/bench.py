@@ -27,6 +27,7 @@ import onnx
 import onnxruntime as ort
 from onnx import TensorProto, helper, numpy_helper
 
+CHAIN_SHAPES = [(32, 512, 2048)]
 SHAPES = [(1, 512, 512), (8, 512, 2048), (32, 512, 512), (64, 512, 2048), (256, 512, 2048),
           (256, 2048, 512), (1, 512, 32000), (32, 512, 32000), (1024, 1024, 1024)]
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -40,6 +41,22 @@ def model_int8(m, k, n, rng):
          helper.make_tensor_value_info("azp", TensorProto.UINT8, [])],
         [helper.make_tensor_value_info("Y", TensorProto.INT32, [m, n])],
         [numpy_helper.from_array(b, "B")])
+    return helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)], ir_version=8)
+
+
+def model_chain(m, k, n, rng):
+    """DynamicQuantizeLinear -> MatMulInteger -> Cast -> Mul (by x_scale * w_scale), the graph
+    onnxruntime.quantization.quantize_dynamic emits; ORT fuses it into DynamicQuantizeMatMul."""
+    b = rng.integers(-128, 128, size=(k, n), dtype=np.int8)
+    g = helper.make_graph(
+        [helper.make_node("DynamicQuantizeLinear", ["X"], ["Xq", "Xs", "Xzp"]),
+         helper.make_node("MatMulInteger", ["Xq", "W", "Xzp"], ["Yi"]),
+         helper.make_node("Cast", ["Yi"], ["Yf"], to=TensorProto.FLOAT),
+         helper.make_node("Mul", ["Xs", "Ws"], ["S"]),
+         helper.make_node("Mul", ["Yf", "S"], ["Y"])], "dq",
+        [helper.make_tensor_value_info("X", TensorProto.FLOAT, [m, k])],
+        [helper.make_tensor_value_info("Y", TensorProto.FLOAT, [m, n])],
+        [numpy_helper.from_array(b, "W"), numpy_helper.from_array(np.array(0.02, dtype=np.float32), "Ws")])
     return helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)], ir_version=8)
 
 
@@ -131,10 +148,12 @@ def main():
     ap.add_argument("--peak", type=float, default=1065.0, help="1-core VNNI ceiling in GOP/s (x threads for more)")
     ap.add_argument("--probe", action="store_true", help="measure the ceiling with shared/tools/vnni_peak.c")
     ap.add_argument("--shapes", default=",".join(f"{m}x{k}x{n}" for m, k, n in SHAPES))
-    ap.add_argument("--kinds", default="i8,f32")
+    ap.add_argument("--kinds", default="i8,f32,dq", help="i8, f32 (on --shapes), dq (the chain, on --chain-shapes)")
+    ap.add_argument("--chain-shapes", default=",".join(f"{m}x{k}x{n}" for m, k, n in CHAIN_SHAPES))
     ap.add_argument("--json", help="also write all cells to this file")
     args = ap.parse_args()
     shapes = [tuple(int(x) for x in s.split("x")) for s in args.shapes.split(",")]
+    chain_shapes = [tuple(int(x) for x in s.split("x")) for s in args.chain_shapes.split(",")]
     threads = [int(t) for t in args.threads.split(",")]
     kinds = args.kinds.split(",")
     peak = probe_peak() if args.probe else args.peak
@@ -142,44 +161,52 @@ def main():
     t0 = time.time()
     rng = np.random.default_rng(0)
     cells = []
-    for (m, k, n) in shapes:
-        for kind in kinds:
-            if kind == "i8":
-                model = model_int8(m, k, n, rng)
-                feeds = {"A": rng.integers(0, 256, size=(m, k), dtype=np.uint8), "azp": np.array(128, dtype=np.uint8)}
-            else:
-                model = model_f32(m, k, n, rng)
-                feeds = {"A": rng.standard_normal((m, k), dtype=np.float32)}
-            for t in threads:
-                expect = expected_threads(m, k, n, t)
-                o = timed(lambda: time_ort(model, feeds, t, args.seconds), args.retries, expect)
-                r = timed(lambda: time_onnxrun(args.onnxrun, kind, m, k, n, t, args.seconds), args.retries, expect)
-                ops = 2.0 * m * k * n
-                cell = {"m": m, "k": k, "n": n, "kind": kind, "threads": t,
-                        "ort_gops": ops / o["median_us"] / 1e3, "ort_cpu_wall": o["cpu_wall"], "ort_disturbed": o["disturbed"],
-                        "onnxrun_gops": ops / r["median_us"] / 1e3, "onnxrun_cpu_wall": r["cpu_wall"],
-                        "onnxrun_disturbed": r["disturbed"], "ort_median_us": o["median_us"],
-                        "onnxrun_median_us": r["median_us"]}
-                cells.append(cell)
-                print(json.dumps(cell), file=sys.stderr, flush=True)
+    work = [(m, k, n, kind) for (m, k, n) in shapes for kind in kinds if kind != "dq"]
+    if "dq" in kinds:
+        work += [(m, k, n, "dq") for (m, k, n) in chain_shapes]
+    for (m, k, n, kind) in work:
+        if kind == "dq":
+            model = model_chain(m, k, n, rng)
+            feeds = {"X": rng.uniform(-3, 3, size=(m, k)).astype(np.float32)}
+        elif kind == "i8":
+            model = model_int8(m, k, n, rng)
+            feeds = {"A": rng.integers(0, 256, size=(m, k), dtype=np.uint8), "azp": np.array(128, dtype=np.uint8)}
+        else:
+            model = model_f32(m, k, n, rng)
+            feeds = {"A": rng.standard_normal((m, k), dtype=np.float32)}
+        for t in threads:
+            expect = expected_threads(m, k, n, t)
+            o = timed(lambda: time_ort(model, feeds, t, args.seconds), args.retries, expect)
+            r = timed(lambda: time_onnxrun(args.onnxrun, kind, m, k, n, t, args.seconds), args.retries, expect)
+            ops = 2.0 * m * k * n
+            cell = {"m": m, "k": k, "n": n, "kind": kind, "threads": t,
+                    "ort_gops": ops / o["median_us"] / 1e3, "ort_cpu_wall": o["cpu_wall"], "ort_disturbed": o["disturbed"],
+                    "onnxrun_gops": ops / r["median_us"] / 1e3, "onnxrun_cpu_wall": r["cpu_wall"],
+                    "onnxrun_disturbed": r["disturbed"], "ort_median_us": o["median_us"],
+                    "onnxrun_median_us": r["median_us"]}
+            cells.append(cell)
+            print(json.dumps(cell), file=sys.stderr, flush=True)
     load1 = os.getloadavg()
     print(f"# GEMM: onnxrun vs ONNX Runtime {ort.__version__} (elapsed {time.time() - t0:.0f} s)")
     print(f"- loadavg start {load0[0]:.2f} {load0[1]:.2f} {load0[2]:.2f}, end {load1[0]:.2f} {load1[1]:.2f} {load1[2]:.2f}"
           f"; VNNI ceiling {peak:.0f} GOP/s per core{' (probed)' if args.probe else ''}")
     print("- cell = GOP/s from the median call; `*` = cpu/wall < 0.85 x busy threads after retries (machine busy); "
           "ratio = onnxrun / ORT; %peak = onnxrun / (ceiling x threads)")
+    titles = {"i8": "int8 (MatMulInteger, dynamic a_zero_point)", "f32": "fp32 (MatMul)",
+              "dq": "dynamic-quantization chain (DynamicQuantizeLinear → MatMulInteger → Cast → Mul; "
+                    "ORT fuses it to DynamicQuantizeMatMul; onnxrun: quantize kernels + int8 GEMM with float epilogue)"}
     for kind in kinds:
-        head = "| M×K×N |" + "".join(f" ORT {t}T | onnxrun {t}T | ratio | {'%peak |' if kind == 'i8' else ''}" for t in threads)
-        print(f"\n{'int8 (MatMulInteger, dynamic a_zero_point)' if kind == 'i8' else 'fp32 (MatMul)'}\n")
+        head = "| M×K×N |" + "".join(f" ORT {t}T | onnxrun {t}T | ratio | {'%peak |' if kind != 'f32' else ''}" for t in threads)
+        print(f"\n{titles[kind]}\n")
         print(head)
         print("|---|" + "---|" * (head.count("|") - 2))
-        for (m, k, n) in shapes:
+        for (m, k, n) in (chain_shapes if kind == "dq" else shapes):
             row = f"| {m}×{k}×{n} |"
             for t in threads:
                 c = next(c for c in cells if (c["m"], c["k"], c["n"], c["kind"], c["threads"]) == (m, k, n, kind, t))
                 row += f" {c['ort_gops']:.1f}{'*' if c['ort_disturbed'] else ''} | {c['onnxrun_gops']:.1f}{'*' if c['onnxrun_disturbed'] else ''} |"
                 row += f" {c['onnxrun_gops'] / c['ort_gops']:.2f} |"
-                if kind == "i8":
+                if kind != "f32":
                     row += f" {100 * c['onnxrun_gops'] / (peak * t):.0f}% |"
             print(row)
     if args.json:

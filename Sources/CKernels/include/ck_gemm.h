@@ -8,11 +8,15 @@
 /* GEMM kernels: row-major matrices on raw pointers with leading dimensions (in elements).
  *
  * Tier arguments choose the instruction set explicitly (callers pass the active tier; tests pass
- * each tier the host supports). A tier the host lacks must not be passed. fp32 uses AVX-512F+FMA
+ * each tier the host supports). A tier the host lacks must not be passed (except
+ * CK_TIER_NEON_DOTPROD to the int8 GEMM, see below). fp32 uses AVX-512F+FMA
  * at CK_TIER_AVX512BW and CK_TIER_AVX512_VNNI, AVX2+FMA at CK_TIER_AVX2 and CK_TIER_AVX_VNNI, and
  * the scalar code below that. int8 uses AVX-512 VNNI at CK_TIER_AVX512_VNNI, AVX-VNNI (ymm) at
  * CK_TIER_AVX_VNNI, AVX-512BW at CK_TIER_AVX512BW and AVX2 at CK_TIER_AVX2 (both with exact 16-bit
- * widening, no saturating vpmaddubsw), and scalar code below. */
+ * widening, no saturating vpmaddubsw), NEON sdot at CK_TIER_NEON_DOTPROD (arm64; on other hosts a
+ * portable emulation of the same int8 kernels, for tests only; fp32 runs scalar code at this tier on
+ * arm64), and scalar
+ * code below. */
 
 /* ---------------------------------------------------------------- fp32 ---------------------------
  * C[m×n] = alpha · op(A) · op(B) + beta · C + bias

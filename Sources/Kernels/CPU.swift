@@ -7,10 +7,11 @@ import Darwin
 #endif
 
 /// The instruction-set tier kernels dispatch on, chosen once from CPUID/XGETBV and capped by the
-/// `ONNXRUN_CPU` environment variable (`scalar`, `avx2`, `avx512bw`, `avxvnni`, `avx512vnni`) so
-/// lower tiers can be tested on a machine that has higher ones.
+/// `ONNXRUN_CPU` environment variable (`scalar`, `avx2`, `avx512bw`, `avxvnni`, `avx512vnni`,
+/// `neondotprod`) so lower tiers can be tested on a machine that has higher ones.
 public enum CPUTier: Int, Sendable, Comparable, CaseIterable, CustomStringConvertible {
-    case scalar = 0, avx2, avx512bw, avxVNNI, avx512VNNI
+    /// `neonDotProd` (arm64 `sdot`) is never supported on x86-64, nor the x86 tiers on arm64.
+    case scalar = 0, avx2, avx512bw, avxVNNI, avx512VNNI, neonDotProd
 
     public static func < (a: CPUTier, b: CPUTier) -> Bool { a.rawValue < b.rawValue }
 
@@ -21,6 +22,7 @@ public enum CPUTier: Int, Sendable, Comparable, CaseIterable, CustomStringConver
         case .avx512bw: "avx512bw"
         case .avxVNNI: "avxvnni"
         case .avx512VNNI: "avx512vnni"
+        case .neonDotProd: "neondotprod"
         }
     }
 

@@ -9,7 +9,7 @@ enum F32Tier {
 
     static let active: F32Tier = {
         switch CPUTier.active {
-        case .scalar: .baseline
+        case .scalar, .neonDotProd: .baseline
         case .avx2, .avxVNNI: .avx2
         case .avx512bw, .avx512VNNI: .avx512
         }

@@ -41,8 +41,11 @@ public struct FuseMatMulScale: Pass {
     private func match(_ index: Int, _ mm: Node, _ scope: PassScope) -> Rewrite? {
         guard mm.inputs.count == 2, mm.outputs.count == 1, !mm.outputs[0].isEmpty,
               !mm.inputs[0].isEmpty, !mm.inputs[1].isEmpty,
-              scope.type(of: mm.inputs[0])?.dataType == .float, scope.type(of: mm.inputs[1])?.dataType == .float
+              scope.type(of: mm.inputs[0])?.dataType ?? .float == .float,
+              scope.type(of: mm.inputs[1])?.dataType ?? .float == .float
         else { return nil }
+        // Every factor is a float constant, so its Mul (and the MatMul) computes in float even where
+        // no type is declared.
         var alpha: Float = 1
         if case .float(let a)? = mm.attributes["alpha"] { alpha = a }
         var inputs = mm.inputs

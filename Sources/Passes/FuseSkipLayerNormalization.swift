@@ -14,9 +14,10 @@ import Ops
 /// at its default optimization level.
 ///
 /// Fires on a float `LayerNormalization` (axis -1, only its first output read) whose input 0 is
-/// an `Add` (Add1) read only by it and no graph output, when both Add1 inputs have *declared*
-/// types (graph inputs, initializers or value_info: the shapes ONNX Runtime's checks see) of
-/// rank 3, dim by dim equal (the same value or the same `dim_param`). Add1's input 0 (Format 1)
+/// an `Add` (Add1) read only by it and no graph output, when both Add1 inputs have known types
+/// (declared by graph inputs, initializers or value_info, or static shapes inferred through
+/// elementwise ops: what ONNX Runtime's shape inference also finds) of rank 3, dim by dim equal
+/// (the same value or the same `dim_param`). Add1's input 0 (Format 1)
 /// or input 1 (Format 2) may itself be an `Add` (Add2) read only by Add1 whose input 1 is a 1-D
 /// float initializer of the rows' length and whose input 0 is declared rank 3 with that static
 /// last dim: Add2 is absorbed as the fused op's `bias`.
@@ -114,10 +115,10 @@ public struct FuseSkipLayerNormalization: Pass {
         return true
     }
 
-    /// The type the model declares for `value` (initializer, graph input/output, value_info), not one
-    /// inferred by the pass framework.
+    /// The type the model declares for `value` (initializer, graph input/output, value_info), else
+    /// a static shape `PassScope` infers through elementwise ops. Symbolic dims are only ever
+    /// declared ones, as in ONNX Runtime, whose inference names no new dims.
     private func declared(_ value: String, _ scope: PassScope) -> TensorType? {
-        if let c = scope.constant(value) { return c.type }
-        return scope.graph.type(of: value)
+        scope.type(of: value)
     }
 }

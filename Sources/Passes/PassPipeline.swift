@@ -30,6 +30,7 @@ public struct PassPipeline: Sendable {
         FuseQuantizedMatMulFloat(),
         FuseSkipLayerNormalization(),
         FuseMatMulScale(),
+        FuseMatMulTranspose(),
     ])
 
     /// No passes: the graph is planned as loaded.

@@ -31,6 +31,7 @@ public struct PassPipeline: Sendable {
         FuseSkipLayerNormalization(),
         FuseMatMulScale(),
         FuseMatMulTranspose(),
+        FuseQuickGelu(),
     ])
 
     /// No passes: the graph is planned as loaded.

@@ -199,4 +199,48 @@ import Testing
         let h = Fixtures.histogram(rewritten.graph)
         #expect(h["Transpose"] == 1 && h["ai.onnxrun::FusedMatMul"] == 1 && h["Mul"] == nil, "\(label): \(h)")
     }
+
+    /// Mul(x, Sigmoid(x)) and Mul(Sigmoid(Mul(x, 1.702)), x): ONNX Runtime's QuickGelu, whose
+    /// roundings are the unfused ones, so outputs stay bit-identical.
+    @Test(arguments: [Float(1), 1.702])
+    func quickGeluFusesWithTheSameBits(_ alpha: Float) throws {
+        var nodes = [Node(opType: "Mul", inputs: ["s", "x"], outputs: ["y"])]
+        var inits: [(String, Tensor)] = []
+        if alpha == 1 {
+            nodes.insert(Node(opType: "Sigmoid", inputs: ["x"], outputs: ["s"]), at: 0)
+        } else {
+            inits = [("a", try Tensor(.float, shape: [], values: [alpha]))]
+            nodes.insert(contentsOf: [Node(opType: "Mul", inputs: ["x", "a"], outputs: ["xa"]),
+                                      Node(opType: "Sigmoid", inputs: ["xa"], outputs: ["s"])], at: 0)
+        }
+        let model = Self.model(nodes, inputs: [("x", [3, 37])], initializers: inits)
+        let (rewritten, report) = try PassPipeline.standard.run(copying: model)
+        #expect(report.rewrites("FuseQuickGelu") == 1)
+        #expect(Fixtures.histogram(rewritten.graph) == ["ai.onnxrun::QuickGelu": 1])
+        let (plain, passed) = try runBothWays(model, ["x": try Self.tensor([3, 37], seed: 40, lo: -12, width: 24)])
+        #expect(Fixtures.bitIdentical(plain, passed))
+    }
+
+    @Test(arguments: ["sigmoid read twice", "product with another tensor", "computed alpha"])
+    func quickGeluNearMisses(_ label: String) throws {
+        var outputs = [ValueInfo(name: "y", type: nil)]
+        var nodes = [Node(opType: "Sigmoid", inputs: ["x"], outputs: ["s"]),
+                     Node(opType: "Mul", inputs: ["x", "s"], outputs: ["y"])]
+        switch label {
+        case "sigmoid read twice": outputs.append(ValueInfo(name: "s", type: nil))
+        case "product with another tensor": nodes[1].inputs = ["z", "s"]
+        default:
+            nodes = [Node(opType: "Neg", inputs: ["z"], outputs: ["a"]),
+                     Node(opType: "Mul", inputs: ["x", "a"], outputs: ["xa"]),
+                     Node(opType: "Sigmoid", inputs: ["xa"], outputs: ["s"]),
+                     Node(opType: "Mul", inputs: ["x", "s"], outputs: ["y"])]
+        }
+        let g = Graph(name: "near", inputs: [ValueInfo(name: "x", type: TensorType(.float, shape: [2, 5])),
+                                             ValueInfo(name: "z", type: TensorType(.float, shape: [2, 5]))],
+                      outputs: outputs, nodes: nodes)
+        let model = Model(irVersion: 8, opsetImports: ["": 17], graph: g)
+        let (rewritten, report) = try PassPipeline.standard.run(copying: model)
+        #expect(report.totalRewrites == 0, "\(label)")
+        #expect(Fixtures.histogram(rewritten.graph) == Fixtures.histogram(model.graph), "\(label)")
+    }
 }

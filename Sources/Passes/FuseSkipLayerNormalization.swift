@@ -22,6 +22,10 @@ import Ops
 /// float initializer of the rows' length and whose input 0 is declared rank 3 with that static
 /// last dim: Add2 is absorbed as the fused op's `bias`.
 ///
+/// The fused op's epsilon is the LayerNormalization's (ONNX default 1e-5 when absent; ONNX
+/// Runtime substitutes SkipLayerNormalization's own default, 1e-12, there, which changes the
+/// model's meaning: we keep the model's).
+///
 /// Near misses left alone: an Add input of unknown, inferred-only or rank ≠ 3 shape, symbolic dims
 /// of different names (ONNX Runtime's check fails on those), a LayerNormalization over other axes
 /// (ONNX Runtime would fuse it wrongly; we do not) or with its statistics read, an Add read twice.

@@ -188,7 +188,7 @@ import Testing
         var outputs = [ValueInfo(name: "y", type: nil)]
         if exported { outputs.append(ValueInfo(name: "kt", type: nil)) }
         let g = Graph(name: "near", inputs: [ValueInfo(name: "q", type: TensorType(.float, shape: [1, 2, 3, 4])),
-                                             ValueInfo(name: "k", type: TensorType(.float, shape: [1, 2, 4, 3]))],
+                                             ValueInfo(name: "k", type: TensorType(.float, shape: perm == [0, 2, 3, 1] ? [1, 3, 2, 4] : [1, 2, 3, 4]))],
                       outputs: outputs, initializers: [("c", half)],
                       nodes: [Node(opType: "Transpose", inputs: ["k"], outputs: ["kt"], attributes: ["perm": .ints(perm)]),
                               Node(opType: "Mul", inputs: ["kt", "c"], outputs: ["ks"]),

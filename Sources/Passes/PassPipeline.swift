@@ -28,6 +28,10 @@ public struct PassPipeline: Sendable {
     /// The passes sessions run by default, in order.
     public static let standard = PassPipeline([
         FuseQuantizedMatMulFloat(),
+        FuseSkipLayerNormalization(),
+        FuseMatMulScale(),
+        FuseMatMulTranspose(),
+        FuseQuickGelu(),
     ])
 
     /// No passes: the graph is planned as loaded.

@@ -24,7 +24,7 @@ import Testing
         #expect(lines.contains("  12  ai.onnxrun::QuantizedMatMulFloat"))
         #expect(!lines.contains { $0.hasSuffix(" MatMulInteger") })
         #expect(lines.contains { $0.hasPrefix("opsets: ") && $0.contains("ai.onnxrun 1") })
-        #expect(lines.contains("passes: 2 iterations, 12 rewrites"))
+        #expect(lines.contains("passes: 2 iterations, 18 rewrites"))
         #expect(lines.contains("  FuseQuantizedMatMulFloat: 12"))
     }
 

@@ -11,6 +11,11 @@ node name, max |diff|, differing elements), then a count per op type of all node
         [--onnxrun .build/debug/onnxrun] [--limit 20] [--tier avx512_vnni]
 
 FEEDS_DIR holds NAME.npy per model input (scripts/parity/dump_feeds.py writes such directories).
+
+With --level all, ONNX Runtime runs MODEL as is at its default level (ORT_ENABLE_ALL: its fusions
+SkipLayerNormalization, FusedMatMul, MatMulIntegerToFloat, ... fire) and onnxrun with its standard
+pass pipeline; intermediates cannot be compared (an extra graph output blocks a fusion on both
+sides), so only the model outputs are, bit for bit.
 """
 import argparse
 import collections
@@ -98,7 +103,11 @@ def main():
     ap.add_argument("--limit", type=int, default=20)
     ap.add_argument("--keep", help="keep the work directory here")
     ap.add_argument("--tier", help="ONNXRUN_CPU-style cap passed to onnxrun through the environment")
+    ap.add_argument("--level", default="disable", choices=["disable", "all"],
+                    help="disable: every intermediate, op by op; all: model outputs, both sides fused")
     a = ap.parse_args()
+    if a.level == "all":
+        return compare_fused(a)
 
     model = onnx.load(a.model)
     model, added = with_all_outputs(model)
@@ -168,6 +177,35 @@ def main():
     final = [o.name for o in onnx.load(a.model).graph.output]
     nd = sum(not bits_equal(ort_vals[o], ours[o]) for o in final if o in ours)
     print(f"  model outputs differing: {nd}/{len(final)}")
+
+
+def compare_fused(a):
+    feeds = {os.path.basename(f)[:-4]: np.load(f) for f in glob.glob(os.path.join(a.feeds, "*.npy"))}
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = 1
+    so.inter_op_num_threads = 1
+    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    sess = ort.InferenceSession(a.model, so, providers=["CPUExecutionProvider"])
+    names = [o.name for o in sess.get_outputs()]
+    ort_vals = dict(zip(names, sess.run(None, {k: v for k, v in feeds.items()
+                                                if k in {i.name for i in sess.get_inputs()}})))
+    work = a.keep or tempfile.mkdtemp(prefix="parity-")
+    out_dir = os.path.join(work, "onnxrun")
+    cmd = [a.onnxrun, "run", a.model, "--output-dir", out_dir]
+    for k in feeds:
+        cmd += ["--input", f"{k}={os.path.join(a.feeds, k + '.npy')}"]
+    env = dict(os.environ)
+    if a.tier:
+        env["ONNXRUN_CPU"] = a.tier
+    r = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if r.returncode != 0:
+        sys.exit(f"onnxrun failed: {r.stderr.strip()}")
+    ours = {n: np.load(os.path.join(out_dir, f)) for n, f in zip(names, file_names(names))}
+    differing = [n for n in names if not bits_equal(ort_vals[n], ours[n])]
+    print(f"{os.path.basename(a.model)} on {a.feeds} (both fused): model outputs differing: "
+          f"{len(differing)}/{len(names)}")
+    for n in differing[: a.limit]:
+        print(f"  {n}: {diff_stats(ort_vals[n], ours[n])}")
 
 
 if __name__ == "__main__":

@@ -57,9 +57,9 @@ void ck_layer_norm_f32(CKTier tier, const float *x, float *y, size_t rows, size_
 /// y = (v - mean) / sqrt(var + epsilon) · gamma + beta with mean and var from a float Welford pass,
 /// the bits ONNX Runtime 1.32 computes (layernorm_f32.c). skip_stride is n, or 0 for one row
 /// broadcast; bias, gamma, beta (length n) may be NULL; mean and invstd (length rows) are written
-/// when not NULL. y may equal x (or skip when skip_stride == n). One of the five fused kernels
-/// ONNX Runtime's default level substitutes in int8 Marian graphs (with MatMulIntegerToFloat,
-/// DynamicQuantizeMatMul, FusedMatMul and QuickGelu); not used by an op yet.
+/// when not NULL. y may equal x (or skip when skip_stride == n). The kernel of
+/// ai.onnxrun::SkipLayerNormalization, which FuseSkipLayerNormalization puts where ONNX Runtime's
+/// default level fuses Add + LayerNormalization.
 void ck_skip_layer_norm_f32(const float *x, const float *skip, size_t skip_stride, const float *bias,
                             float *y, float *sum, size_t rows, size_t n, const float *gamma, const float *beta,
                             float epsilon, float *mean, float *invstd);

@@ -11,6 +11,7 @@ enum ElementwiseFamily {
         OpSchema(Erf.self, "Erf", versions: 9...OpRegistry.maximumOpset),
         OpSchema(Tanh.self, "Tanh"),
         OpSchema(Sigmoid.self, "Sigmoid"),
+        OpSchema(QuickGelu.self, "QuickGelu", domain: "ai.onnxrun", versions: 1...1),
         OpSchema(Relu.self, "Relu"),
         OpSchema(Gelu.self, "Gelu", versions: 20...OpRegistry.maximumOpset),
         OpSchema(Not.self, "Not"),

@@ -4,5 +4,6 @@ enum NormalizationFamily {
         OpSchema(Softmax.self, "Softmax"),
         OpSchema(LogSoftmax.self, "LogSoftmax"),
         OpSchema(LayerNormalization.self, "LayerNormalization", versions: 17...OpRegistry.maximumOpset),
+        OpSchema(SkipLayerNormalization.self, "SkipLayerNormalization", domain: "ai.onnxrun", versions: 1...1),
     ]
 }

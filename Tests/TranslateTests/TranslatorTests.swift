@@ -8,7 +8,8 @@ import Testing
 
 /// testdata/marian-tiny (scripts/make_translation_fixtures.py): a random MarianMT exported by
 /// optimum, with ONNX Runtime's greedy outputs. fp32 tokens must be identical to ONNX Runtime's on
-/// every decoder layout and batch size; teacher-forced fp32 logits within 1e-4 absolute.
+/// every decoder layout and batch size; teacher-forced fp32 logits within 1e-4 absolute, int8 logits
+/// bit-identical (the standard passes reproduce ONNX Runtime's fused default-level arithmetic).
 enum Marian {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("testdata/marian-tiny").path
@@ -163,6 +164,56 @@ enum Marian {
         let headerLength = Int(data[8]) | Int(data[9]) << 8
         let body = data.dropFirst(10 + headerLength)
         return body.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+    }
+
+    /// int8 logits equal ONNX Runtime's bit for bit (tolerance 0): with the standard passes every op
+    /// of the int8 graphs computes what ONNX Runtime's default level computes (its fused kernels'
+    /// roundings included), so any difference is a defect, not noise.
+    @Test func int8LogitsBitIdentical() throws {
+        for (sentence, input) in try Self.cases() {
+            let got = try Self.logits("int8/", sentence: sentence, decoderInput: input).toArray(Float.self)
+            let expected = try Self.npy("tf\(sentence)_int8.npy")
+            #expect(got.count == expected.count)
+            let differing = zip(got, expected).filter { $0.bitPattern != $1.bitPattern }.count
+            #expect(differing == 0, "sentence \(sentence): \(differing) of \(expected.count) logits differ")
+        }
+    }
+
+    /// The cached path (decoder_model on the first token, then decoder_with_past_model one token at
+    /// a time, presents fed back as pasts): the last position's logits per step, bit for bit.
+    @Test func int8CachedLogitsBitIdentical() throws {
+        let sources = try Marian.idLines("reference/source_ids.txt")
+        let encoder = try Session(model: ModelLoader.load(path: Marian.path("int8/encoder_model.onnx")))
+        let decoder = try Session(model: ModelLoader.load(path: Marian.path("int8/decoder_model.onnx")))
+        let withPast = try Session(model: ModelLoader.load(path: Marian.path("int8/decoder_with_past_model.onnx")))
+        for (sentence, input) in try Self.cases() {
+            let src = sources[sentence]
+            let ids = try Tensor(.int64, shape: [1, src.count], values: src.map(Int64.init))
+            let mask = try Tensor(.int64, shape: [1, src.count], values: [Int64](repeating: 1, count: src.count))
+            let hidden = try #require(try encoder.run(["input_ids": ids, "attention_mask": mask])["last_hidden_state"])
+            var got: [Float] = []
+            var past: [String: Tensor] = [:]
+            for (t, token) in input.enumerated() {
+                var feeds = ["input_ids": try Tensor(.int64, shape: [1, 1], values: [Int64(token)]), "encoder_attention_mask": mask]
+                let out: [String: Tensor]
+                if t == 0 {
+                    feeds["encoder_hidden_states"] = hidden
+                    out = try decoder.run(feeds)
+                } else {
+                    out = try withPast.run(feeds.merging(past) { a, _ in a })
+                }
+                got += try #require(out["logits"]).toArray(Float.self)
+                for (name, value) in out where name.hasPrefix("present.") {
+                    // The with-past graph returns only the self-attention presents; the cross-attention
+                    // ones from the first step stay.
+                    past["past_key_values." + name.dropFirst("present.".count)] = value
+                }
+            }
+            let expected = try Self.npy("tf\(sentence)_int8_cached.npy")
+            #expect(got.count == expected.count)
+            let differing = zip(got, expected).filter { $0.bitPattern != $1.bitPattern }.count
+            #expect(differing == 0, "sentence \(sentence): \(differing) of \(expected.count) logits differ")
+        }
     }
 
     @Test func float32LogitsWithin1e4() throws {

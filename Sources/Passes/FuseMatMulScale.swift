@@ -27,15 +27,10 @@ public struct FuseMatMulScale: Pass {
     public init() {}
 
     public var name: String { "FuseMatMulScale" }
-    public var introducedOpsets: [String: Int] { [FusedMatMulSupport.domain: FusedMatMulSupport.opsetVersion] }
+    public var introducedOpsets: [String: Int] { FusedMatMulSupport.op.opsetImport }
 
     public func rewrites(in scope: PassScope) throws(PassError) -> [Rewrite] {
-        guard FusedMatMulSupport.available(scope) else { return [] }
-        var out: [Rewrite] = []
-        for (i, node) in scope.graph.nodes.enumerated() where FusedMatMulSupport.isMatMul(node) {
-            if let r = match(i, node, scope) { out.append(r) }
-        }
-        return out
+        scope.fusions(emitting: FusedMatMulSupport.op, anchoredAt: FusedMatMulSupport.isMatMul, match)
     }
 
     private func match(_ index: Int, _ mm: Node, _ scope: PassScope) -> Rewrite? {
@@ -76,8 +71,8 @@ public struct FuseMatMulScale: Pass {
         guard fired else { return nil }
         var attributes = mm.attributes
         attributes["alpha"] = .float(alpha)
-        let fused = Node(name: mm.name.isEmpty ? "" : mm.name + "/scaled", opType: FusedMatMulSupport.opType,
-                         domain: FusedMatMulSupport.domain, inputs: inputs, outputs: [output], attributes: attributes)
+        let fused = Node(name: mm.name.isEmpty ? "" : mm.name + "/scaled", opType: FusedMatMulSupport.op.opType,
+                         domain: FusedMatMulSupport.op.domain, inputs: inputs, outputs: [output], attributes: attributes)
         let parts = removed.sorted().map { scope.graph.nodes[$0].opType }.joined(separator: "+")
         return Rewrite(GraphPatch(removedNodes: removed, insertedNodes: [fused]),
                        summary: "\(mm.label): \(parts) → FusedMatMul(alpha: \(alpha)) → '\(output)'")
@@ -123,18 +118,11 @@ public struct FuseMatMulScale: Pass {
 
 /// What the FusedMatMul passes share: the op's name and how to read a constant operand.
 enum FusedMatMulSupport {
-    static let domain = "ai.onnxrun"
-    static let opType = "FusedMatMul"
-    static let opsetVersion = 1
-
-    static func available(_ scope: PassScope) -> Bool {
-        (scope.opsets[domain] ?? opsetVersion) == opsetVersion
-            && scope.registry.schema(domain: domain, opType: opType, opset: opsetVersion) != nil
-    }
+    static let op = FusedOp("FusedMatMul")
 
     /// An ONNX `MatMul` or our `FusedMatMul`.
     static func isMatMul(_ node: Node) -> Bool {
-        (node.domain.isEmpty && node.opType == "MatMul") || (node.domain == domain && node.opType == opType)
+        (node.domain.isEmpty && node.opType == "MatMul") || op.matches(node)
     }
 
     /// The value of an initializer, or of a `Constant` node's `value` / `value_float`.

@@ -23,15 +23,10 @@ public struct FuseMatMulTranspose: Pass {
     public init() {}
 
     public var name: String { "FuseMatMulTranspose" }
-    public var introducedOpsets: [String: Int] { [FusedMatMulSupport.domain: FusedMatMulSupport.opsetVersion] }
+    public var introducedOpsets: [String: Int] { FusedMatMulSupport.op.opsetImport }
 
     public func rewrites(in scope: PassScope) throws(PassError) -> [Rewrite] {
-        guard FusedMatMulSupport.available(scope) else { return [] }
-        var out: [Rewrite] = []
-        for (i, node) in scope.graph.nodes.enumerated() where FusedMatMulSupport.isMatMul(node) {
-            if let r = match(i, node, scope) { out.append(r) }
-        }
-        return out
+        scope.fusions(emitting: FusedMatMulSupport.op, anchoredAt: FusedMatMulSupport.isMatMul, match)
     }
 
     private func match(_ index: Int, _ mm: Node, _ scope: PassScope) -> Rewrite? {
@@ -57,8 +52,8 @@ public struct FuseMatMulTranspose: Pass {
         }
         guard inputs != mm.inputs else { return nil }
         if !fused { attributes["alpha"] = attributes["alpha"] ?? .float(1) }
-        let node = Node(name: mm.name.isEmpty ? "" : mm.name + "/transposed", opType: FusedMatMulSupport.opType,
-                        domain: FusedMatMulSupport.domain, inputs: inputs, outputs: mm.outputs, attributes: attributes)
+        let node = Node(name: mm.name.isEmpty ? "" : mm.name + "/transposed", opType: FusedMatMulSupport.op.opType,
+                        domain: FusedMatMulSupport.op.domain, inputs: inputs, outputs: mm.outputs, attributes: attributes)
         let parts = removed.sorted().map { scope.graph.nodes[$0].opType }.joined(separator: "+")
         return Rewrite(GraphPatch(removedNodes: removed, insertedNodes: [node]),
                        summary: "\(mm.label): \(parts) → FusedMatMul(transposes folded) → '\(mm.outputs[0])'")

@@ -24,24 +24,16 @@ import Ops
 /// Anything else (Cast to float16, a Mul by an activation or by a value of unknown shape, an
 /// intermediate read twice or exported) is left alone.
 public struct FuseQuantizedMatMulFloat: Pass {
-    public static let domain = "ai.onnxrun"
-    public static let opType = "QuantizedMatMulFloat"
-    public static let opsetVersion = 1
+    /// The op this pass emits.
+    public static let op = FusedOp("QuantizedMatMulFloat")
 
     public init() {}
 
     public var name: String { "FuseQuantizedMatMulFloat" }
-    public var introducedOpsets: [String: Int] { [Self.domain: Self.opsetVersion] }
+    public var introducedOpsets: [String: Int] { Self.op.opsetImport }
 
     public func rewrites(in scope: PassScope) throws(PassError) -> [Rewrite] {
-        guard (scope.opsets[Self.domain] ?? Self.opsetVersion) == Self.opsetVersion,
-              scope.registry.schema(domain: Self.domain, opType: Self.opType, opset: Self.opsetVersion) != nil
-        else { return [] }
-        var out: [Rewrite] = []
-        for (i, node) in scope.graph.nodes.enumerated() where node.domain.isEmpty && node.opType == "MatMulInteger" {
-            if let r = match(i, node, scope) { out.append(r) }
-        }
-        return out
+        scope.fusions(emitting: Self.op, anchoredAt: { $0.domain.isEmpty && $0.opType == "MatMulInteger" }, match)
     }
 
     private func match(_ index: Int, _ mm: Node, _ scope: PassScope) -> Rewrite? {
@@ -98,11 +90,11 @@ public struct FuseQuantizedMatMulFloat: Pass {
         var inputs = [mm.inputs[0], mm.inputs[1], aZero, bZero] + scales + [bias]
         while inputs.count > 5, inputs.last == "" { inputs.removeLast() }
         let name = mm.name.isEmpty ? last.name : mm.name
-        let fused = Node(name: name.isEmpty ? "" : name + "/fused", opType: Self.opType, domain: Self.domain,
+        let fused = Node(name: name.isEmpty ? "" : name + "/fused", opType: Self.op.opType, domain: Self.op.domain,
                          inputs: inputs, outputs: [output])
         let parts = removed.sorted().map { scope.graph.nodes[$0].opType }.joined(separator: "+")
         return Rewrite(GraphPatch(removedNodes: removed, insertedNodes: [fused]),
-                       summary: "\(mm.label): \(parts) → \(Self.opType) → '\(output)'")
+                       summary: "\(mm.label): \(parts) → \(Self.op.opType) → '\(output)'")
     }
 
     /// The factors of `s` when it is `Mul(x, y)` read only by node `reader`, both float of static

@@ -15,24 +15,16 @@ import Ops
 /// next node of the pattern and is no graph output. Near misses left alone: a Sigmoid read twice,
 /// a product with another tensor than the Sigmoid's own input, a non-scalar or computed alpha.
 public struct FuseQuickGelu: Pass {
-    public static let domain = "ai.onnxrun"
-    public static let opType = "QuickGelu"
-    public static let opsetVersion = 1
+    /// The op this pass emits.
+    public static let op = FusedOp("QuickGelu")
 
     public init() {}
 
     public var name: String { "FuseQuickGelu" }
-    public var introducedOpsets: [String: Int] { [Self.domain: Self.opsetVersion] }
+    public var introducedOpsets: [String: Int] { Self.op.opsetImport }
 
     public func rewrites(in scope: PassScope) throws(PassError) -> [Rewrite] {
-        guard (scope.opsets[Self.domain] ?? Self.opsetVersion) == Self.opsetVersion,
-              scope.registry.schema(domain: Self.domain, opType: Self.opType, opset: Self.opsetVersion) != nil
-        else { return [] }
-        var out: [Rewrite] = []
-        for (i, node) in scope.graph.nodes.enumerated() where node.domain.isEmpty && node.opType == "Sigmoid" {
-            if let r = match(i, node, scope) { out.append(r) }
-        }
-        return out
+        scope.fusions(emitting: Self.op, anchoredAt: { $0.domain.isEmpty && $0.opType == "Sigmoid" }, match)
     }
 
     private func match(_ index: Int, _ sigmoid: Node, _ scope: PassScope) -> Rewrite? {
@@ -58,10 +50,10 @@ public struct FuseQuickGelu: Pass {
             alpha = c.elements(Float.self)[0]
             removed.insert(p.index)
         }
-        let fused = Node(name: mul.name.isEmpty ? "" : mul.name + "/fused", opType: Self.opType, domain: Self.domain,
+        let fused = Node(name: mul.name.isEmpty ? "" : mul.name + "/fused", opType: Self.op.opType, domain: Self.op.domain,
                          inputs: [x], outputs: mul.outputs, attributes: ["alpha": .float(alpha)])
         let parts = removed.sorted().map { scope.graph.nodes[$0].opType }.joined(separator: "+")
         return Rewrite(GraphPatch(removedNodes: removed, insertedNodes: [fused]),
-                       summary: "\(sigmoid.label): \(parts) → \(Self.opType)(alpha: \(alpha)) → '\(mul.outputs[0])'")
+                       summary: "\(sigmoid.label): \(parts) → \(Self.op.opType)(alpha: \(alpha)) → '\(mul.outputs[0])'")
     }
 }

@@ -30,24 +30,16 @@ import Ops
 /// of different names (ONNX Runtime's check fails on those), a LayerNormalization over other axes
 /// (ONNX Runtime would fuse it wrongly; we do not) or with its statistics read, an Add read twice.
 public struct FuseSkipLayerNormalization: Pass {
-    public static let domain = "ai.onnxrun"
-    public static let opType = "SkipLayerNormalization"
-    public static let opsetVersion = 1
+    /// The op this pass emits.
+    public static let op = FusedOp("SkipLayerNormalization")
 
     public init() {}
 
     public var name: String { "FuseSkipLayerNormalization" }
-    public var introducedOpsets: [String: Int] { [Self.domain: Self.opsetVersion] }
+    public var introducedOpsets: [String: Int] { Self.op.opsetImport }
 
     public func rewrites(in scope: PassScope) throws(PassError) -> [Rewrite] {
-        guard (scope.opsets[Self.domain] ?? Self.opsetVersion) == Self.opsetVersion,
-              scope.registry.schema(domain: Self.domain, opType: Self.opType, opset: Self.opsetVersion) != nil
-        else { return [] }
-        var out: [Rewrite] = []
-        for (i, node) in scope.graph.nodes.enumerated() where node.domain.isEmpty && node.opType == "LayerNormalization" {
-            if let r = match(i, node, scope) { out.append(r) }
-        }
-        return out
+        scope.fusions(emitting: Self.op, anchoredAt: { $0.domain.isEmpty && $0.opType == "LayerNormalization" }, match)
     }
 
     private func match(_ index: Int, _ ln: Node, _ scope: PassScope) -> Rewrite? {
@@ -79,11 +71,11 @@ public struct FuseSkipLayerNormalization: Pass {
         attributes["epsilon"] = ln.attributes["epsilon"] ?? .float(1e-5)
         var inputs = [input, skip, ln.inputs[1], ln.inputs.count > 2 ? ln.inputs[2] : "", bias]
         while inputs.count > 3, inputs.last == "" { inputs.removeLast() }
-        let fused = Node(name: ln.name.isEmpty ? "" : ln.name + "/fused", opType: Self.opType, domain: Self.domain,
+        let fused = Node(name: ln.name.isEmpty ? "" : ln.name + "/fused", opType: Self.op.opType, domain: Self.op.domain,
                          inputs: inputs, outputs: [ln.outputs[0]], attributes: attributes)
         let parts = removed.sorted().map { scope.graph.nodes[$0].opType }.joined(separator: "+")
         return Rewrite(GraphPatch(removedNodes: removed, insertedNodes: [fused]),
-                       summary: "\(ln.label): \(parts) → \(Self.opType) → '\(ln.outputs[0])'")
+                       summary: "\(ln.label): \(parts) → \(Self.op.opType) → '\(ln.outputs[0])'")
     }
 
     /// The ONNX `Add` producing `value` when node `reader` is its only reader and it is no graph output.

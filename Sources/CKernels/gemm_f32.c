@@ -477,3 +477,63 @@ int ck_sgemm(CKTier tier, int trans_a, int trans_b, size_t m, size_t n, size_t k
     free(p);
     return 0;
 }
+
+/* ---- batches of independent products over the pool ------------------------------------------ */
+
+/* Below this many multiply-adds in all, the batch runs on the caller (a pool wake-up costs a few
+ * microseconds; a 1×64×64 product about one). */
+#define SK_BATCH_PAR_MIN_MACS ((size_t)1 << 16)
+
+typedef struct {
+    CKTier tier;
+    int trans_a, trans_b;
+    size_t count, m, n, k, per_task;
+    float alpha, beta;
+    const float *a, *b;
+    const size_t *a_off, *b_off;
+    size_t lda, ldb;
+    float *c;
+    size_t c_stride, ldc;
+    int failed; /* written only with a relaxed store of 1 */
+} SkBatchJob;
+
+static void sk_batch_run(const SkBatchJob *j, size_t lo, size_t hi, int *failed) {
+    for (size_t i = lo; i < hi; i++) {
+        if (ck_sgemm(j->tier, j->trans_a, j->trans_b, j->m, j->n, j->k, j->alpha, j->a + j->a_off[i], j->lda,
+                     j->b + j->b_off[i], j->ldb, j->beta, j->c + i * j->c_stride, j->ldc, NULL) != 0)
+            *failed = 1;
+    }
+}
+
+static void sk_batch_task(void *ctx, size_t task) {
+    SkBatchJob *j = ctx;
+    size_t lo = task * j->per_task, hi = lo + j->per_task;
+    if (hi > j->count) hi = j->count;
+    int failed = 0;
+    sk_batch_run(j, lo, hi, &failed);
+    if (failed) __atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
+}
+
+int ck_sgemm_batch(CKTier tier, size_t count, int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha,
+                   const float *a, const size_t *a_offsets, size_t lda,
+                   const float *b, const size_t *b_offsets, size_t ldb, float beta,
+                   float *c, size_t c_stride, size_t ldc) {
+    if (count == 0 || m == 0 || n == 0) return 0;
+    SkBatchJob j = {tier, trans_a, trans_b, count, m, n, k, count, alpha, beta, a, b, a_offsets, b_offsets,
+                    lda, ldb, c, c_stride, ldc, 0};
+    size_t threads = (size_t)ck_get_threads();
+    double item_macs = (double)m * (double)n * (double)(k ? k : 1);
+    /* An item big enough to split itself is left to ck_sgemm's own split. */
+    if (threads > 1 && count >= 2 && item_macs < (double)SK_PAR_MIN_MACS &&
+        item_macs * (double)count >= (double)SK_BATCH_PAR_MIN_MACS) {
+        size_t tasks = 4 * threads;
+        if (tasks > count) tasks = count;
+        j.per_task = (count + tasks - 1) / tasks;
+        tasks = (count + j.per_task - 1) / j.per_task;
+        ck_parallel_for(tasks, threads, sk_batch_task, &j);
+        return __atomic_load_n(&j.failed, __ATOMIC_RELAXED) ? -1 : 0;
+    }
+    int failed = 0;
+    sk_batch_run(&j, 0, count, &failed);
+    return failed ? -1 : 0;
+}

@@ -10,6 +10,7 @@
  * micro-kernel into a scratch tile, and a shared store. */
 #include "ck_gemm.h"
 #include "ck_tiers.h"
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #if defined(__x86_64__)
@@ -462,6 +463,46 @@ void ck_sgemm_m1(CKTier tier, size_t n, size_t k, const float *a, const float *b
     CK_DISPATCH(sgemm_m1, tier, SM1_ARGS)
 }
 
+/* Per-thread scratch for B packed on the fly (ck_sgemm): reused across calls, so small products
+ * (attention scores) do not allocate. Freed at thread exit. ck_sgemm holds it only while it runs
+ * and never re-enters itself on the same thread. */
+#define SK_SCRATCH_MAX ((size_t)1 << 16) /* floats; larger B packs into a fresh allocation */
+
+typedef struct { float *p; size_t cap; } SkScratch;
+static pthread_key_t sk_scratch_key;
+static pthread_once_t sk_scratch_once = PTHREAD_ONCE_INIT;
+static int sk_scratch_ok;
+
+static void sk_scratch_free(void *v) {
+    SkScratch *s = v;
+    free(s->p);
+    free(s);
+}
+
+static void sk_scratch_init(void) { sk_scratch_ok = pthread_key_create(&sk_scratch_key, sk_scratch_free) == 0; }
+
+/* This thread's scratch of at least `count` floats (64-byte aligned), or NULL. */
+static float *sk_scratch_get(size_t count) {
+    if (count > SK_SCRATCH_MAX) return NULL;
+    pthread_once(&sk_scratch_once, sk_scratch_init);
+    if (!sk_scratch_ok) return NULL;
+    SkScratch *s = pthread_getspecific(sk_scratch_key);
+    if (!s) {
+        s = calloc(1, sizeof *s);
+        if (!s) return NULL;
+        if (pthread_setspecific(sk_scratch_key, s) != 0) { free(s); return NULL; }
+    }
+    if (s->cap < count) {
+        size_t want = count < 4096 ? 4096 : count;
+        void *p = NULL;
+        if (posix_memalign(&p, 64, sizeof(float) * want) != 0) return NULL;
+        free(s->p);
+        s->p = p;
+        s->cap = want;
+    }
+    return s->p;
+}
+
 int ck_sgemm(CKTier tier, int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha,
              const float *a, size_t lda, const float *b, size_t ldb, float beta,
              float *c, size_t ldc, const float *bias) {
@@ -470,10 +511,72 @@ int ck_sgemm(CKTier tier, int trans_a, int trans_b, size_t m, size_t n, size_t k
         ck_sgemm_m1(tier, n, k, a, b, ldb, beta == 1.0f, c);
         return 0;
     }
-    void *p = NULL;
-    if (posix_memalign(&p, 64, sizeof(float) * ck_sgemm_packed_b_count(k, n)) != 0) return -1;
+    size_t count = ck_sgemm_packed_b_count(k, n);
+    float *scratch = sk_scratch_get(count);
+    void *p = scratch;
+    if (!p && posix_memalign(&p, 64, sizeof(float) * count) != 0) return -1;
     ck_sgemm_pack_b(trans_b, k, n, b, ldb, p);
     ck_sgemm_packed(tier, trans_a, m, n, k, alpha, a, lda, p, beta, c, ldc, bias);
-    free(p);
+    if (!scratch) free(p);
     return 0;
+}
+
+/* ---- batches of independent products over the pool ------------------------------------------ */
+
+/* Below this many multiply-adds in all, the batch runs on the caller (a pool wake-up costs a few
+ * microseconds; a 1×64×64 product about one). */
+#define SK_BATCH_PAR_MIN_MACS ((size_t)1 << 16)
+
+typedef struct {
+    CKTier tier;
+    int trans_a, trans_b;
+    size_t count, m, n, k, per_task;
+    float alpha, beta;
+    const float *a, *b;
+    const size_t *a_off, *b_off;
+    size_t lda, ldb;
+    float *c;
+    size_t c_stride, ldc;
+    int failed; /* written only with a relaxed store of 1 */
+} SkBatchJob;
+
+static void sk_batch_run(const SkBatchJob *j, size_t lo, size_t hi, int *failed) {
+    for (size_t i = lo; i < hi; i++) {
+        if (ck_sgemm(j->tier, j->trans_a, j->trans_b, j->m, j->n, j->k, j->alpha, j->a + j->a_off[i], j->lda,
+                     j->b + j->b_off[i], j->ldb, j->beta, j->c + i * j->c_stride, j->ldc, NULL) != 0)
+            *failed = 1;
+    }
+}
+
+static void sk_batch_task(void *ctx, size_t task) {
+    SkBatchJob *j = ctx;
+    size_t lo = task * j->per_task, hi = lo + j->per_task;
+    if (hi > j->count) hi = j->count;
+    int failed = 0;
+    sk_batch_run(j, lo, hi, &failed);
+    if (failed) __atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
+}
+
+int ck_sgemm_batch(CKTier tier, size_t count, int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha,
+                   const float *a, const size_t *a_offsets, size_t lda,
+                   const float *b, const size_t *b_offsets, size_t ldb, float beta,
+                   float *c, size_t c_stride, size_t ldc) {
+    if (count == 0 || m == 0 || n == 0) return 0;
+    SkBatchJob j = {tier, trans_a, trans_b, count, m, n, k, count, alpha, beta, a, b, a_offsets, b_offsets,
+                    lda, ldb, c, c_stride, ldc, 0};
+    size_t threads = (size_t)ck_get_threads();
+    double item_macs = (double)m * (double)n * (double)(k ? k : 1);
+    /* An item big enough to split itself is left to ck_sgemm's own split. */
+    if (threads > 1 && count >= 2 && item_macs < (double)SK_PAR_MIN_MACS &&
+        item_macs * (double)count >= (double)SK_BATCH_PAR_MIN_MACS) {
+        size_t tasks = 4 * threads;
+        if (tasks > count) tasks = count;
+        j.per_task = (count + tasks - 1) / tasks;
+        tasks = (count + j.per_task - 1) / j.per_task;
+        ck_parallel_for(tasks, threads, sk_batch_task, &j);
+        return __atomic_load_n(&j.failed, __ATOMIC_RELAXED) ? -1 : 0;
+    }
+    int failed = 0;
+    sk_batch_run(&j, 0, count, &failed);
+    return failed ? -1 : 0;
 }

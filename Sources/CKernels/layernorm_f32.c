@@ -5,6 +5,7 @@
  * invstd = 1 / sqrtf(var + epsilon); y = fmaf((x - mean) · invstd, gamma, beta). int8 models quantize these outputs again, so a
  * one-ulp difference moves quantized values. Explicit fused multiply-adds keep every tier's bits
  * the same. */
+#include "ck_threads.h"
 #include <math.h>
 #include "include/ck_reduce.h"
 #include "reduce_math.h"
@@ -85,10 +86,20 @@ void ck_layer_norm_f32(CKTier tier, const float *x, float *y, size_t rows, size_
  * a scalar Welford pass in float (delta = v - mean; mean += delta / k for k = 1…n;
  * m2 += delta · (v - mean), product and sum each rounded), var = m2 / n, sd = sqrtf(var + eps),
  * y = ((v - mean) / sd) · gamma + beta. Sequential by nature, so one build serves every tier. */
-void ck_skip_layer_norm_f32(const float *x, const float *skip, size_t skip_stride, const float *bias,
-                            float *y, float *sum, size_t rows, size_t n, const float *gamma, const float *beta,
-                            float epsilon, float *mean, float *invstd) {
-    for (size_t r = 0; r < rows; r++) {
+typedef struct {
+    const float *x, *skip, *bias, *gamma, *beta;
+    size_t skip_stride, rows, n, per_task;
+    float *y, *sum, *mean, *invstd;
+    float epsilon;
+} SlnJob;
+
+/* Rows r0..<r1; each row's arithmetic depends only on that row, so any split gives the same bits. */
+static void sln_rows(const SlnJob *j, size_t r0, size_t r1) {
+    const float *x = j->x, *skip = j->skip, *bias = j->bias, *gamma = j->gamma, *beta = j->beta;
+    float *y = j->y, *sum = j->sum, *mean = j->mean, *invstd = j->invstd;
+    size_t n = j->n, skip_stride = j->skip_stride;
+    float epsilon = j->epsilon;
+    for (size_t r = r0; r < r1; r++) {
         const float *xr = x + r * n, *sr = skip + r * skip_stride;
         float *out = y + r * n;
         float mu = 0.0f, m2 = 0.0f;
@@ -111,4 +122,29 @@ void ck_skip_layer_norm_f32(const float *x, const float *skip, size_t skip_strid
             out[i] = beta ? t + beta[i] : t;
         }
     }
+}
+
+static void sln_task(void *ctx, size_t task) {
+    const SlnJob *j = ctx;
+    size_t r0 = task * j->per_task, r1 = r0 + j->per_task;
+    sln_rows(j, r0, r1 < j->rows ? r1 : j->rows);
+}
+
+/* Below this many elements in all, rows run on the caller (a pool wake-up costs microseconds). */
+#define SLN_PAR_MIN_ELEMS ((size_t)1 << 14)
+
+void ck_skip_layer_norm_f32(const float *x, const float *skip, size_t skip_stride, const float *bias,
+                            float *y, float *sum, size_t rows, size_t n, const float *gamma, const float *beta,
+                            float epsilon, float *mean, float *invstd) {
+    SlnJob j = {x, skip, bias, gamma, beta, skip_stride, rows, n, rows, y, sum, mean, invstd, epsilon};
+    size_t threads = (size_t)ck_get_threads();
+    if (threads > 1 && rows >= 2 && rows * n >= SLN_PAR_MIN_ELEMS) {
+        size_t tasks = 4 * threads;
+        if (tasks > rows) tasks = rows;
+        j.per_task = (rows + tasks - 1) / tasks;
+        tasks = (rows + j.per_task - 1) / j.per_task;
+        ck_parallel_for(tasks, threads, sln_task, &j);
+        return;
+    }
+    sln_rows(&j, 0, rows);
 }

@@ -34,6 +34,20 @@ public enum SGemm {
                         packed.data, beta, c, ldc, bias)
     }
 
+    /// `count` independent products: item `i` is exactly `sgemm(tier:transA:transB:m:n:k:alpha:a:
+    /// a + aOffsets[i], lda:b: b + bOffsets[i], ldb:beta:c: c + i·cStride, ldc:)` (same bits), the
+    /// items spread over the thread pool when each is small and all together are large enough.
+    /// Offsets are in elements; output items must not overlap. Returns false when a packing buffer
+    /// could not be allocated (C then unspecified).
+    public static func sgemmBatch(tier: CPUTier = .active, count: Int, transA: Bool = false, transB: Bool = false,
+                                  m: Int, n: Int, k: Int, alpha: Float = 1,
+                                  a: UnsafePointer<Float>, aOffsets: UnsafePointer<Int>, lda: Int,
+                                  b: UnsafePointer<Float>, bOffsets: UnsafePointer<Int>, ldb: Int,
+                                  beta: Float = 0, c: UnsafeMutablePointer<Float>, cStride: Int, ldc: Int) -> Bool {
+        ck_sgemm_batch(tier.ck, count, transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, aOffsets, lda,
+                       b, bOffsets, ldb, beta, c, cStride, ldc) == 0
+    }
+
     /// The scalar reference (triple loop, float accumulation in k order).
     public static func sgemmReference(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
                                       alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,

@@ -59,6 +59,16 @@ int ck_sgemm(CKTier tier, int trans_a, int trans_b, size_t m, size_t n, size_t k
              const float *a, size_t lda, const float *b, size_t ldb, float beta,
              float *c, size_t ldc, const float *bias);
 
+/// `count` independent products: item i is exactly ck_sgemm(tier, trans_a, trans_b, m, n, k, alpha,
+/// a + a_offsets[i], lda, b + b_offsets[i], ldb, beta, c + i·c_stride, ldc, NULL) (same bits), the
+/// items spread over up to ck_get_threads() threads of the shared pool when each is small and all
+/// together are large enough (about 64K multiply-adds). Offsets are in elements. Output items must
+/// not overlap. Returns 0, or -1 when a packing buffer could not be allocated (C then unspecified).
+int ck_sgemm_batch(CKTier tier, size_t count, int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha,
+                   const float *a, const size_t *a_offsets, size_t lda,
+                   const float *b, const size_t *b_offsets, size_t ldb, float beta,
+                   float *c, size_t c_stride, size_t ldc);
+
 /* ---------------------------------------------------------------- int8 ---------------------------
  * C_i32[m×n] = Σ_p (A[i,p] − za[i]) · (B[p,j] − zb[j]), exact modulo 2^32 on every tier.
  *   A: m×k bytes, row-major with lda; uint8 when a_signed == 0, int8 otherwise.

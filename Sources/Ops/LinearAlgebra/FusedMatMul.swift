@@ -87,11 +87,11 @@ public struct FusedMatMul: Operator, Hashable {
             else { throw OpError.outOfMemory }
             return
         }
-        for batch in 0..<g.batchCount {
-            guard SGemm.sgemm(tier: tier, transA: transA, transB: transB, m: g.m, n: g.n, k: g.k, alpha: alpha,
-                              a: ap + g.aOffset(batch), lda: lda, b: bp + g.bOffset(batch), ldb: ldb,
-                              c: yp + batch * g.m * g.n, ldc: g.n)
-            else { throw OpError.outOfMemory }
+        let ok = g.withBatchOffsets { aOffsets, bOffsets in
+            SGemm.sgemmBatch(tier: tier, count: g.batchCount, transA: transA, transB: transB,
+                             m: g.m, n: g.n, k: g.k, alpha: alpha, a: ap, aOffsets: aOffsets, lda: lda,
+                             b: bp, bOffsets: bOffsets, ldb: ldb, c: yp, cStride: g.m * g.n, ldc: g.n)
         }
+        guard ok else { throw OpError.outOfMemory }
     }
 }

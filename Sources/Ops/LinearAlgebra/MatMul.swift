@@ -126,15 +126,18 @@ public struct MatMul: Operator, Hashable {
             guard let p = PackedFloatMatrix(k: g.k, n: g.n, b: b, ldb: g.n) else { throw OpError.outOfMemory }
             packed = p
         }
-        for batch in 0..<g.batchCount {
-            let ap = a + g.aOffset(batch), yp = y + batch * g.m * g.n
-            if let packed {
-                SGemm.sgemm(tier: tier, m: g.m, a: ap, lda: g.k, packed: packed, c: yp, ldc: g.n)
-            } else if let b {
-                guard SGemm.sgemm(tier: tier, m: g.m, n: g.n, k: g.k, a: ap, lda: g.k, b: b + g.bOffset(batch), ldb: g.n,
-                                  c: yp, ldc: g.n)
-                else { throw OpError.outOfMemory }
+        if let packed {
+            for batch in 0..<g.batchCount {
+                SGemm.sgemm(tier: tier, m: g.m, a: a + g.aOffset(batch), lda: g.k, packed: packed,
+                            c: y + batch * g.m * g.n, ldc: g.n)
             }
+        } else if let b {
+            let ok = g.withBatchOffsets { aOffsets, bOffsets in
+                SGemm.sgemmBatch(tier: tier, count: g.batchCount, m: g.m, n: g.n, k: g.k,
+                                 a: a, aOffsets: aOffsets, lda: g.k, b: b, bOffsets: bOffsets, ldb: g.n,
+                                 c: y, cStride: g.m * g.n, ldc: g.n)
+            }
+            guard ok else { throw OpError.outOfMemory }
         }
     }
 

@@ -57,6 +57,19 @@ struct MatMulGeometry {
     func aOffset(_ batch: Int) -> Int { offset(batch, aBatchStrides) }
     func bOffset(_ batch: Int) -> Int { offset(batch, bBatchStrides) }
 
+    /// Calls `body` with every batch's A and B offsets (`aOffset(i)`, `bOffset(i)` for i in
+    /// 0..<batchCount) in a temporary buffer.
+    func withBatchOffsets<R>(_ body: (UnsafePointer<Int>, UnsafePointer<Int>) -> R) -> R {
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * max(batchCount, 1)) { buf in
+            let base = buf.baseAddress!
+            for i in 0..<batchCount {
+                base[i] = aOffset(i)
+                base[batchCount + i] = bOffset(i)
+            }
+            return body(base, base + batchCount)
+        }
+    }
+
     /// True when B is one matrix shared by every batch.
     var sharesB: Bool { bBatchStrides.allSatisfy { $0 == 0 } }
 

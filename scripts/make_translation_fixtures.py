@@ -113,24 +113,28 @@ def train_sentencepiece(tmp: str, rng: np.random.Generator):
 # Model: weights that give varied but stable greedy output, and a reachable </s>
 # ---------------------------------------------------------------------------------------------
 
-def build_model():
+def build_model(vocab: int = VOCAB, d_model: int = D_MODEL, layers: int = LAYERS, heads: int = HEADS,
+                ffn: int = FFN, max_pos: int = MAX_POS, max_length: int = MAX_LENGTH, seed: int = SEED,
+                eos: int = EOS, pad: int = PAD, emb_std: float = 0.1):
+    """A random MarianMT of these sizes (swish, scaled and tied embeddings, <pad> as decoder start
+    and banned word) with `init_weights`; bench/translate/make_base_export.py builds its base model here."""
     import torch
     from transformers import GenerationConfig, MarianConfig, MarianMTModel
     cfg = MarianConfig(
-        vocab_size=VOCAB, decoder_vocab_size=VOCAB, d_model=D_MODEL,
-        encoder_layers=LAYERS, decoder_layers=LAYERS,
-        encoder_attention_heads=HEADS, decoder_attention_heads=HEADS,
-        encoder_ffn_dim=FFN, decoder_ffn_dim=FFN, max_position_embeddings=MAX_POS,
+        vocab_size=vocab, decoder_vocab_size=vocab, d_model=d_model,
+        encoder_layers=layers, decoder_layers=layers,
+        encoder_attention_heads=heads, decoder_attention_heads=heads,
+        encoder_ffn_dim=ffn, decoder_ffn_dim=ffn, max_position_embeddings=max_pos,
         activation_function="swish", scale_embedding=True, share_encoder_decoder_embeddings=True,
         tie_word_embeddings=True, dropout=0.0, attention_dropout=0.0, activation_dropout=0.0,
-        pad_token_id=PAD, eos_token_id=EOS, decoder_start_token_id=PAD, forced_eos_token_id=None,
-        bos_token_id=EOS)
-    torch.manual_seed(SEED)
+        pad_token_id=pad, eos_token_id=eos, decoder_start_token_id=pad, forced_eos_token_id=None,
+        bos_token_id=eos)
+    torch.manual_seed(seed)
     model = MarianMTModel(cfg).eval()
     model.generation_config = GenerationConfig(
-        bad_words_ids=[[PAD]], bos_token_id=EOS, decoder_start_token_id=PAD, eos_token_id=EOS,
-        pad_token_id=PAD, max_length=MAX_LENGTH, num_beams=1, do_sample=False)
-    init_weights(model)
+        bad_words_ids=[[pad]], bos_token_id=eos, decoder_start_token_id=pad, eos_token_id=eos,
+        pad_token_id=pad, max_length=max_length, num_beams=1, do_sample=False)
+    init_weights(model, emb_std=emb_std, seed=seed, pad=pad)
     return model
 
 

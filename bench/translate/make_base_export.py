@@ -33,34 +33,15 @@ SEED = 20261124
 
 
 def build_model():
-    import torch
-    from transformers import GenerationConfig, MarianConfig, MarianMTModel
-    cfg = MarianConfig(
-        vocab_size=VOCAB, decoder_vocab_size=VOCAB, d_model=D_MODEL,
-        encoder_layers=LAYERS, decoder_layers=LAYERS,
-        encoder_attention_heads=HEADS, decoder_attention_heads=HEADS,
-        encoder_ffn_dim=FFN, decoder_ffn_dim=FFN, max_position_embeddings=MAX_POS,
-        activation_function="swish", scale_embedding=True, share_encoder_decoder_embeddings=True,
-        tie_word_embeddings=True, dropout=0.0, attention_dropout=0.0, activation_dropout=0.0,
-        pad_token_id=PAD, eos_token_id=EOS, decoder_start_token_id=PAD, forced_eos_token_id=None,
-        bos_token_id=EOS)
-    torch.manual_seed(SEED)
-    model = MarianMTModel(cfg).eval()
-    model.generation_config = GenerationConfig(
-        bad_words_ids=[[PAD]], bos_token_id=EOS, decoder_start_token_id=PAD, eos_token_id=EOS,
-        pad_token_id=PAD, max_length=MAX_LENGTH, num_beams=1, do_sample=False)
-    init_weights(model)
-    return model
-
-
-def init_weights(model) -> None:
-    """The note's recipe with d = 512 and embedding std 0.05: the fixture script's `init_weights`."""
+    """The fixture script's `build_model` at base size, with the note's embedding std 0.05 for d = 512."""
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts",
                         "make_translation_fixtures.py")
     spec = importlib.util.spec_from_file_location("make_translation_fixtures", path)
     fixtures = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(fixtures)
-    fixtures.init_weights(model, emb_std=0.05, flb_std=0.1, seed=SEED, pad=PAD)
+    return fixtures.build_model(vocab=VOCAB, d_model=D_MODEL, layers=LAYERS, heads=HEADS, ffn=FFN,
+                                max_pos=MAX_POS, max_length=MAX_LENGTH, seed=SEED, eos=EOS, pad=PAD,
+                                emb_std=0.05)
 
 
 def main() -> None:

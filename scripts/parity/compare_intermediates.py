@@ -95,6 +95,25 @@ def diff_stats(a, b):
     return f"differing={int((a != b).sum())}/{a.size}"
 
 
+def run_onnxrun(a, model_path, feeds, names, work, passes):
+    """`onnxrun run` on model_path with the .npy feeds of a.feeds (tier capped by a.tier; without
+    the pass pipeline unless `passes`, so op-by-op runs compare op by op); returns the outputs
+    `names` (the model's outputs, in order) as arrays."""
+    out_dir = os.path.join(work, "onnxrun")
+    cmd = [a.onnxrun, "run", model_path, "--output-dir", out_dir]
+    for k in feeds:
+        cmd += ["--input", f"{k}={os.path.join(a.feeds, k + '.npy')}"]
+    env = dict(os.environ)
+    if a.tier:
+        env["ONNXRUN_CPU"] = a.tier
+    if not passes:
+        env["ONNXRUN_PASSES"] = "none"
+    r = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if r.returncode != 0:
+        sys.exit(f"onnxrun failed: {r.stderr.strip()}")
+    return {n: np.load(os.path.join(out_dir, f)) for n, f in zip(names, file_names(names))}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("model")
@@ -126,18 +145,8 @@ def main():
     ort_vals = dict(zip(names, sess.run(None, {k: v for k, v in feeds.items()
                                                 if k in {i.name for i in sess.get_inputs()}})))
 
-    out_dir = os.path.join(work, "onnxrun")
-    cmd = [a.onnxrun, "run", path, "--output-dir", out_dir]
-    for k in feeds:
-        cmd += ["--input", f"{k}={os.path.join(a.feeds, k + '.npy')}"]
-    env = dict(os.environ)
-    if a.tier:
-        env["ONNXRUN_CPU"] = a.tier
-    r = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    if r.returncode != 0:
-        sys.exit(f"onnxrun failed: {r.stderr.strip()}")
     graph_outputs = [o.name for o in model.graph.output]
-    ours = {n: np.load(os.path.join(out_dir, f)) for n, f in zip(graph_outputs, file_names(graph_outputs))}
+    ours = run_onnxrun(a, path, feeds, graph_outputs, work, passes=False)
     if a.keep:  # ONNX Runtime's values next to ours, under the same file names
         os.makedirs(os.path.join(work, "ort"), exist_ok=True)
         for n, f in zip(graph_outputs, file_names(graph_outputs)):
@@ -190,17 +199,7 @@ def compare_fused(a):
     ort_vals = dict(zip(names, sess.run(None, {k: v for k, v in feeds.items()
                                                 if k in {i.name for i in sess.get_inputs()}})))
     work = a.keep or tempfile.mkdtemp(prefix="parity-")
-    out_dir = os.path.join(work, "onnxrun")
-    cmd = [a.onnxrun, "run", a.model, "--output-dir", out_dir]
-    for k in feeds:
-        cmd += ["--input", f"{k}={os.path.join(a.feeds, k + '.npy')}"]
-    env = dict(os.environ)
-    if a.tier:
-        env["ONNXRUN_CPU"] = a.tier
-    r = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    if r.returncode != 0:
-        sys.exit(f"onnxrun failed: {r.stderr.strip()}")
-    ours = {n: np.load(os.path.join(out_dir, f)) for n, f in zip(names, file_names(names))}
+    ours = run_onnxrun(a, a.model, feeds, names, work, passes=True)
     differing = [n for n in names if not bits_equal(ort_vals[n], ours[n])]
     print(f"{os.path.basename(a.model)} on {a.feeds} (both fused): model outputs differing: "
           f"{len(differing)}/{len(names)}")

@@ -5,6 +5,18 @@ import ONNXGraph
 enum IntegerMatMul {
     static func isInt8(_ t: DataType) -> Bool { t == .uint8 || t == .int8 }
 
+    /// The 8-bit B operand at input `index`: the tensor (nil when only its prepacked form exists),
+    /// its shape, its element type (the packed matrix's signedness when prepacked) and the packed
+    /// matrix. Throws when B is not int8 or uint8.
+    static func operandB(_ io: OpIO, index: Int, prepacked: PrepackedB?) throws(OpError)
+        -> (input: Tensor?, shape: [Int], type: DataType, packed: PackedInt8Matrix?) {
+        let (input, shape) = try PrepackedB.bShape(io, index: index, prepacked: prepacked)
+        let packed = prepacked?.int8
+        let type = input?.dataType ?? ((packed?.isSigned ?? false) ? DataType.int8 : .uint8)
+        guard isInt8(type) else { throw OpError.type(index, type) }
+        return (input, shape, type, packed)
+    }
+
     /// A zero point as Int32 values plus where each batch's values start.
     struct ZeroPoint {
         let values: Tensor

@@ -32,10 +32,7 @@ public struct MatMulInteger: Operator, Hashable {
     public func evaluate(_ io: inout OpIO) throws(OpError) {
         let a = try io.required(0)
         guard IntegerMatMul.isInt8(a.dataType) else { throw OpError.type(0, a.dataType) }
-        let (bInput, bShape) = try PrepackedB.bShape(io, index: 1, prepacked: prepackedB)
-        let packed = prepackedB?.int8
-        let bType = bInput?.dataType ?? ((packed?.isSigned ?? false) ? DataType.int8 : .uint8)
-        guard IntegerMatMul.isInt8(bType) else { throw OpError.type(1, bType) }
+        let (bInput, bShape, bType, packed) = try IntegerMatMul.operandB(io, index: 1, prepacked: prepackedB)
         if try IntegerMatMul.runRows(a, bInput, packed, bShape, aZero: io.input(2), bZero: io.input(3), &io) { return }
         let g = try MatMulGeometry(a.shape, bShape)
         let aZero = try IntegerMatMul.ZeroPoint(io.input(2), expected: a.dataType, input: 2, role: .rows, geometry: g,

@@ -51,10 +51,7 @@ public struct QLinearMatMul: Operator, Hashable {
     public func evaluate(_ io: inout OpIO) throws(OpError) {
         let a = try io.required(0)
         guard IntegerMatMul.isInt8(a.dataType) else { throw OpError.type(0, a.dataType) }
-        let (bInput, bShape) = try PrepackedB.bShape(io, index: 3, prepacked: prepackedB)
-        let packed = prepackedB?.int8
-        let bType = bInput?.dataType ?? ((packed?.isSigned ?? false) ? DataType.int8 : .uint8)
-        guard IntegerMatMul.isInt8(bType) else { throw OpError.type(3, bType) }
+        let (bInput, bShape, bType, packed) = try IntegerMatMul.operandB(io, index: 3, prepacked: prepackedB)
         let g = try MatMulGeometry(a.shape, bShape)
         let aZero = try IntegerMatMul.ZeroPoint(io.input(2), expected: a.dataType, input: 2, role: .rows, geometry: g,
                                                 name: "a_zero_point")

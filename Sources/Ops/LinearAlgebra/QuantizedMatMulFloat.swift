@@ -54,10 +54,7 @@ public struct QuantizedMatMulFloat: Operator, Hashable {
     public func evaluate(_ io: inout OpIO) throws(OpError) {
         let a = try io.required(0)
         guard IntegerMatMul.isInt8(a.dataType) else { throw OpError.type(0, a.dataType) }
-        let (bInput, bShape) = try PrepackedB.bShape(io, index: 1, prepacked: prepackedB)
-        let packed = prepackedB?.int8
-        let bType = bInput?.dataType ?? ((packed?.isSigned ?? false) ? DataType.int8 : .uint8)
-        guard IntegerMatMul.isInt8(bType) else { throw OpError.type(1, bType) }
+        let (bInput, bShape, bType, packed) = try IntegerMatMul.operandB(io, index: 1, prepacked: prepackedB)
         guard bShape.count == 2 else { throw OpError.shape("QuantizedMatMulFloat: B must be 2-D, got \(bShape)") }
         let k = bShape[0], n = bShape[1]
         guard a.rank >= 1, a.shape[a.rank - 1] == k else {

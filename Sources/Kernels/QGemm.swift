@@ -22,18 +22,7 @@ public enum QGemm {
                             b: PackedInt8Matrix,
                             bZeroPoints: UnsafePointer<Int32>? = nil, bZeroPointStride: Int = 0,
                             c: UnsafeMutablePointer<Int32>, ldc: Int) -> Bool {
-        gemm(ck: tier.ck, aSigned: aSigned, m: m, a: a, lda: lda, aZeroPoints: aZeroPoints,
-             aZeroPointStride: aZeroPointStride, b: b, bZeroPoints: bZeroPoints, bZeroPointStride: bZeroPointStride,
-             c: c, ldc: ldc)
-    }
-
-    /// `gemm` at a C tier value, including tiers `CPUTier` does not name (the NEON dot-product
-    /// tier, which on x86-64 runs its portable emulation: for tests).
-    static func gemm(ck: CKTier, aSigned: Bool, m: Int, a: UnsafeRawPointer, lda: Int,
-                     aZeroPoints: UnsafePointer<Int32>?, aZeroPointStride: Int, b: PackedInt8Matrix,
-                     bZeroPoints: UnsafePointer<Int32>?, bZeroPointStride: Int,
-                     c: UnsafeMutablePointer<Int32>, ldc: Int) -> Bool {
-        ck_qgemm_packed(ck, aSigned ? 1 : 0, m, b.n, b.k, a, lda, aZeroPoints, aZeroPointStride,
+        ck_qgemm_packed(tier.ck, aSigned ? 1 : 0, m, b.n, b.k, a, lda, aZeroPoints, aZeroPointStride,
                         b.data, b.columnSums, b.isSigned ? 1 : 0, bZeroPoints, bZeroPointStride, c, ldc) == 0
     }
 
@@ -51,18 +40,7 @@ public enum QGemm {
                                  aScale: Float = 1, bScale: UnsafePointer<Float>, bScaleStride: Int,
                                  bias: UnsafePointer<Float>? = nil,
                                  y: UnsafeMutablePointer<Float>, ldy: Int) -> Bool {
-        gemmFloat(ck: tier.ck, aSigned: aSigned, m: m, a: a, lda: lda, aZeroPoints: aZeroPoints,
-                  aZeroPointStride: aZeroPointStride, b: b, bZeroPoints: bZeroPoints, bZeroPointStride: bZeroPointStride,
-                  aScale: aScale, bScale: bScale, bScaleStride: bScaleStride, bias: bias, y: y, ldy: ldy)
-    }
-
-    /// `gemmFloat` at a C tier value (see `gemm(ck:…)`).
-    static func gemmFloat(ck: CKTier, aSigned: Bool, m: Int, a: UnsafeRawPointer, lda: Int,
-                          aZeroPoints: UnsafePointer<Int32>?, aZeroPointStride: Int, b: PackedInt8Matrix,
-                          bZeroPoints: UnsafePointer<Int32>?, bZeroPointStride: Int,
-                          aScale: Float, bScale: UnsafePointer<Float>, bScaleStride: Int,
-                          bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>, ldy: Int) -> Bool {
-        ck_qgemm_packed_f32(ck, aSigned ? 1 : 0, m, b.n, b.k, a, lda, aZeroPoints, aZeroPointStride,
+        ck_qgemm_packed_f32(tier.ck, aSigned ? 1 : 0, m, b.n, b.k, a, lda, aZeroPoints, aZeroPointStride,
                             b.data, b.columnSums, b.isSigned ? 1 : 0, bZeroPoints, bZeroPointStride,
                             aScale, bScale, bScaleStride, bias, y, ldy) == 0
     }

@@ -17,8 +17,8 @@ import Testing
     }
 
     @Test(arguments: QGemmTests.int8Tiers, [false, true])
-    func floatEpilogueMatchesReference(tier: Int, perColumnScale: Bool) {
-        var rng = SplitMix(UInt64(31 + tier * 2 + (perColumnScale ? 1 : 0)))
+    func floatEpilogueMatchesReference(tier: CPUTier, perColumnScale: Bool) {
+        var rng = SplitMix(UInt64(31 + tier.rawValue * 2 + (perColumnScale ? 1 : 0)))
         for (index, (m, n, k)) in Self.dims.enumerated() {
             let aSigned = index % 2 == 1, bSigned = index % 3 != 1
             let lda = k + index % 3, ldb = n + 1, ldy = n + 2
@@ -34,7 +34,7 @@ import Testing
             bias.withOptionalPointer { bp in
                 a.withUnsafeBytes { ap in
                     b.withUnsafeBytes { bb in
-                        _ = QGemm.gemmFloat(ck: CKTier(rawValue: UInt32(tier)), aSigned: aSigned, m: m,
+                        _ = QGemm.gemmFloat(tier: tier, aSigned: aSigned, m: m,
                                             a: ap.baseAddress!, lda: lda, aZeroPoints: aZP, aZeroPointStride: 0,
                                             b: packed, bZeroPoints: bZP, bZeroPointStride: bStride,
                                             aScale: aScale, bScale: scales, bScaleStride: perColumnScale ? 1 : 0,
@@ -74,8 +74,8 @@ import Testing
     /// Products large enough to be split over threads give the same int32 result on 1 and 2
     /// threads, equal to the reference.
     @Test(arguments: QGemmTests.int8Tiers)
-    func threadedSplitIsExact(tier: Int) {
-        var rng = SplitMix(UInt64(77 + tier))
+    func threadedSplitIsExact(tier: CPUTier) {
+        var rng = SplitMix(UInt64(77 + tier.rawValue))
         let saved = KernelThreads.count
         defer { KernelThreads.count = saved }
         // Panel split (n wide), row split (n narrow), a ragged tail in both, and 1–6 rows (B streamed
@@ -93,7 +93,7 @@ import Testing
                 KernelThreads.count = threads
                 var c = [Int32](repeating: 0x5A5A, count: m * n)
                 a.withUnsafeBytes { ap in
-                    _ = QGemm.gemm(ck: CKTier(rawValue: UInt32(tier)), aSigned: aSigned, m: m, a: ap.baseAddress!, lda: k,
+                    _ = QGemm.gemm(tier: tier, aSigned: aSigned, m: m, a: ap.baseAddress!, lda: k,
                                    aZeroPoints: aZP, aZeroPointStride: 1, b: packed, bZeroPoints: bZP, bZeroPointStride: 1, c: &c, ldc: n)
                 }
                 results.append(c)

@@ -4,12 +4,11 @@ import Testing
 
 /// int8 GEMM: every runnable tier must equal the scalar reference bit for bit.
 @Suite struct QGemmTests {
-    /// The int8 tiers to check, as C tier values: every tier this host runs, plus the NEON
-    /// dot-product tier (on x86-64 its kernels run over a portable emulation of the intrinsics).
-    static let int8Tiers: [Int] = {
-        var tiers = CPUTier.supported.map(\.rawValue)
-        let neon = Int(CK_TIER_NEON_DOTPROD.rawValue)
-        if !tiers.contains(neon) { tiers.append(neon) }
+    /// The int8 tiers to check: every tier this host runs, plus the NEON dot-product tier (on
+    /// x86-64 its kernels run over a portable emulation of the intrinsics).
+    static let int8Tiers: [CPUTier] = {
+        var tiers = CPUTier.supported
+        if !tiers.contains(.neonDotProd) { tiers.append(.neonDotProd) }
         return tiers
     }()
 
@@ -33,7 +32,7 @@ import Testing
     }()
 
     /// Runs packed `tier` and the reference on the same operands; returns (kernel, reference).
-    static func run(tier: Int, aSigned: Bool, bSigned: Bool, m: Int, n: Int, k: Int,
+    static func run(tier: CPUTier, aSigned: Bool, bSigned: Bool, m: Int, n: Int, k: Int,
                     a: [UInt8], b: [UInt8], lda: Int, ldb: Int, zp: ZeroPoints,
                     rng: inout SplitMix) -> ([Int32], [Int32]) {
         func zpValue(_ signed: Bool) -> Int32 {
@@ -58,7 +57,7 @@ import Testing
                         let azp = aZP.isEmpty ? nil : az.baseAddress, bzp = bZP.isEmpty ? nil : bz.baseAddress
                         let packed = PackedInt8Matrix(signed: bSigned, k: k, n: n, b: bp.baseAddress!, ldb: ldb)!
                         got.withUnsafeMutableBufferPointer { c in
-                            _ = QGemm.gemm(ck: CKTier(rawValue: UInt32(tier)), aSigned: aSigned, m: m,
+                            _ = QGemm.gemm(tier: tier, aSigned: aSigned, m: m,
                                            a: ap.baseAddress!, lda: lda,
                                            aZeroPoints: azp, aZeroPointStride: aStride, b: packed,
                                            bZeroPoints: bzp, bZeroPointStride: bStride, c: c.baseAddress!, ldc: ldc)
@@ -77,8 +76,8 @@ import Testing
     }
 
     @Test(arguments: int8Tiers, [(false, true), (true, true), (false, false), (true, false)])
-    func sweepMatchesReference(tier: Int, signs: (Bool, Bool)) {
-        var rng = SplitMix(UInt64(tier * 10 + (signs.0 ? 2 : 0) + (signs.1 ? 1 : 0)))
+    func sweepMatchesReference(tier: CPUTier, signs: (Bool, Bool)) {
+        var rng = SplitMix(UInt64(tier.rawValue * 10 + (signs.0 ? 2 : 0) + (signs.1 ? 1 : 0)))
         for (index, (m, n, k)) in Self.dims.enumerated() {
             let lda = k + index % 3, ldb = n + index % 2
             let a = (0..<(m * lda)).map { _ in UInt8.random(in: 0...255, using: &rng) }
@@ -94,7 +93,7 @@ import Testing
     /// Extreme operands: products at the edges of the u8×s8 range, where saturating
     /// (vpmaddubsw-style) arithmetic would go wrong.
     @Test(arguments: int8Tiers)
-    func extremesAreExact(tier: Int) {
+    func extremesAreExact(tier: CPUTier) {
         let cases: [(Bool, UInt8, Bool, UInt8)] = [
             (false, 255, true, 0x80), (false, 255, true, 127), (true, 0x80, true, 0x80),
             (true, 127, true, 0x80), (false, 255, false, 255), (true, 0x80, false, 255), (false, 0, false, 255),
